@@ -1,0 +1,207 @@
+"""Frozen records shared by every layer: importers produce them, the store keeps them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+Chamber = Literal["AN", "SENAT"]
+QuestionType = Literal["QE", "QG", "QOSD"]
+Status = Literal["answered", "pending", "withdrawn", "lapsed"]
+
+STATUSES: tuple[Status, ...] = ("answered", "pending", "withdrawn", "lapsed")
+QUESTION_TYPES: tuple[QuestionType, ...] = ("QE", "QG", "QOSD")
+
+#: The keys of `qe-desktop show REF --json`, in this order.
+RECORD_KEYS: tuple[str, ...] = (
+    "uid",
+    "chamber",
+    "legislature",
+    "type",
+    "number",
+    "rubrique",
+    "tete_analyse",
+    "analyse",
+    "author",
+    "author_ref",
+    "group",
+    "group_abbrev",
+    "constituency",
+    "ministry_asked",
+    "ministry_answering",
+    "question_text",
+    "question_date",
+    "question_page",
+    "answer_text",
+    "answer_date",
+    "answer_page",
+    "status",
+    "closure_label",
+    "closure_date",
+    "signal_date",
+    "renewal_dates",
+    "errata",
+    "url",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One normalised question, whatever its source.
+
+    Dates are ISO ``YYYY-MM-DD`` strings; texts are clean plain text with
+    paragraphs separated by one blank line (non-breaking spaces kept).
+    ``mandate_ref`` and ``group_ref`` are AMO references used to resolve the
+    author's constituency and group; ``source_format``/``source_raw`` keep the
+    original record for re-processing and for showing tables as published.
+    """
+
+    uid: str
+    legislature: int | None
+    type: QuestionType
+    number: int | None
+    chamber: Chamber = "AN"
+    rubrique: str | None = None
+    tete_analyse: str | None = None
+    analyse: str | None = None
+    author: str | None = None
+    author_ref: str | None = None
+    group: str | None = None
+    group_abbrev: str | None = None
+    constituency: str | None = None
+    ministry_asked: str | None = None
+    ministry_answering: str | None = None
+    question_text: str | None = None
+    question_date: str | None = None
+    question_page: int | None = None
+    answer_text: str | None = None
+    answer_date: str | None = None
+    answer_page: int | None = None
+    status: Status = "pending"
+    closure_label: str | None = None
+    closure_date: str | None = None
+    signal_date: str | None = None
+    renewal_dates: tuple[str, ...] = ()
+    errata: tuple[str, ...] = ()
+    url: str | None = None
+    # Not part of the public record, but needed to resolve and re-process it.
+    mandate_ref: str | None = None
+    group_ref: str | None = None
+    source_format: str = ""
+    source_name: str = ""
+    source_raw: str = field(default="", repr=False, compare=False)
+
+    def record(self) -> dict[str, Any]:
+        """The public record: exactly RECORD_KEYS, lists for the tuple fields."""
+        data = asdict(self)
+        out: dict[str, Any] = {}
+        for key in RECORD_KEYS:
+            value = data[key]
+            out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @property
+    def reference(self) -> str:
+        """Short human reference, e.g. ``13-101851QE``."""
+        return f"{self.legislature}-{self.number}{self.type}"
+
+
+QUESTION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Question))
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One record or file that could not be imported, and why (French)."""
+
+    source: str  # file path, with "!member" for a zip member
+    reason: str
+    record: str | None = None  # uid or position of the record inside the source, when known
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did: counts and every rejection with its reason."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: tuple[Rejection, ...] = ()
+    cancelled: bool = False
+    added_uids: tuple[str, ...] = field(default=(), repr=False)
+    updated_uids: tuple[str, ...] = field(default=(), repr=False)
+    reference_records: int = 0  # AMO acteurs/organes stored
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected and not self.cancelled
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an operation changed, fanned out to the panels by the main window."""
+
+    questions_added: tuple[str, ...] = ()
+    questions_updated: tuple[str, ...] = ()
+    questions_removed: tuple[str, ...] = ()
+    reference_data_changed: bool = False
+    index_rebuilt: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.questions_added
+            or self.questions_updated
+            or self.questions_removed
+            or self.reference_data_changed
+            or self.index_rebuilt
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Mandate:
+    """One mandate of a deputy (AMO), enough to name a constituency and a group."""
+
+    uid: str
+    actor_ref: str
+    type_organe: str  # ASSEMBLEE, GP, ...
+    legislature: int | None = None
+    organe_ref: str | None = None
+    departement: str | None = None
+    num_departement: str | None = None
+    num_circo: int | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A deputy from AMO reference data (``acteur/PA….json``)."""
+
+    uid: str
+    civility: str | None
+    first_name: str | None
+    last_name: str | None
+    mandates: tuple[Mandate, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        parts = [p for p in (self.civility, self.first_name, self.last_name) if p]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Organe:
+    """A body from AMO reference data (``organe/PO….json``): group, ministry, ..."""
+
+    uid: str
+    code_type: str | None
+    label: str | None
+    short_label: str | None = None
+    abbrev: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    legislature: int | None = None
+
+
+#: What an importer's parse() yields.
+ParsedItem = Question | Actor | Organe | Rejection
