@@ -205,3 +205,106 @@ class Organe:
 
 #: What an importer's parse() yields.
 ParsedItem = Question | Actor | Organe | Rejection
+
+
+# -- search (qe_desktop.search) ------------------------------------------------------
+
+SortOrder = Literal["pertinence", "date", "delai"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("pertinence", "date", "delai")
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One search: the text typed, facet filters, order and page.
+
+    ``filters`` maps a facet (``legislature``, ``type``, ``rubrique``,
+    ``ministry_answering``, ``group_abbrev``, ``status``, ``year``, or their
+    French names ``ministere``, ``groupe``, ``statut``, ``annee``) to the
+    values accepted (OR within a facet, AND across facets); values compare
+    folded (``sante`` = ``Santé``).  Give a tuple of ``(facet, value)`` pairs
+    to keep the request hashable.
+    """
+
+    query: str = ""
+    filters: tuple[tuple[str, str], ...] = ()
+    sort: SortOrder = "pertinence"
+    limit: int = 20
+    offset: int = 0
+    snippets: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result: the question's key data and its two snippets.
+
+    Snippets are HTML-safe text with the matched words in ``<b>…</b>``.
+    ``score`` is the relevance (BM25F); None for a question put first because
+    its number or reference was typed.
+    """
+
+    uid: str
+    score: float | None
+    legislature: int | None
+    type: str
+    number: int | None
+    analyse: str | None
+    rubrique: str | None
+    author: str | None
+    group_abbrev: str | None
+    question_date: str | None
+    answer_date: str | None
+    status: str
+    question_snippet: str = ""
+    answer_snippet: str = ""
+    answer_delay_days: int | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The JSON form of ``qe-desktop search --json`` (keys in the documented order)."""
+        return {
+            "uid": self.uid,
+            "score": None if self.score is None else round(self.score, 4),
+            "legislature": self.legislature,
+            "type": self.type,
+            "number": self.number,
+            "analyse": self.analyse,
+            "rubrique": self.rubrique,
+            "author": self.author,
+            "group_abbrev": self.group_abbrev,
+            "question_date": self.question_date,
+            "answer_date": self.answer_date,
+            "status": self.status,
+            "question_snippet": self.question_snippet,
+            "answer_snippet": self.answer_snippet,
+            "answer_delay_days": self.answer_delay_days,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What a search found: every match counted, one page of hits, facet counts.
+
+    ``facets`` maps each facet to ``(value, count)`` pairs over the whole
+    result set (most frequent first; legislature and year newest first).
+    ``interpretation`` says in French how the query was understood;
+    ``warnings`` (French) say what could not be read and was ignored.
+    """
+
+    query: str
+    interpretation: str
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    sort: SortOrder = "pertinence"
+    offset: int = 0
+
+    def record(self) -> dict[str, Any]:
+        """The JSON form of ``qe-desktop search --json``."""
+        return {
+            "query": self.query,
+            "interpretation": self.interpretation,
+            "total": self.total,
+            "hits": [h.record() for h in self.hits],
+            "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in self.facets.items()},
+            "warnings": list(self.warnings),
+        }

@@ -14,7 +14,10 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Protocol
 
-from qe_desktop.importers import amo, an_json, an_xml, page_text
+from qe_desktop.importers import amo as amo
+from qe_desktop.importers import an_json as an_json
+from qe_desktop.importers import an_xml as an_xml
+from qe_desktop.importers import page_text as page_text
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import ParsedItem
 
@@ -45,6 +48,6 @@ def sniff(source: Source, head: bytes | None = None) -> ModuleType | None:
 def by_format(fmt: str) -> ModuleType:
     """The importer module whose FORMAT is ``fmt`` (for re-processing stored sources)."""
     for module in IMPORTERS:
-        if module.FORMAT == fmt:
+        if fmt == module.FORMAT:
             return module
     raise KeyError(fmt)

@@ -79,7 +79,9 @@ def _zip_sources(path: Path) -> Iterator[Source | Rejection]:
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_ZIP_MEMBERS:
-            yield Rejection(str(path), f"archive refusée : {len(infos)} fichiers, plus que les {MAX_ZIP_MEMBERS} admis")
+            yield Rejection(
+                str(path), f"archive refusée : {len(infos)} fichiers, plus que les {MAX_ZIP_MEMBERS} admis"
+            )
             return
         total = sum(i.file_size for i in infos)
         if total > MAX_ZIP_TOTAL:
@@ -90,7 +92,9 @@ def _zip_sources(path: Path) -> Iterator[Source | Rejection]:
             )
             return
         for info in infos:
-            if info.file_size > RATIO_FLOOR and info.file_size > MAX_MEMBER_RATIO * max(info.compress_size, 1):
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_MEMBER_RATIO * max(
+                info.compress_size, 1
+            ):
                 yield Rejection(
                     str(path),
                     f"archive refusée : le fichier {info.filename} se décompresserait "

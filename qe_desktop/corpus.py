@@ -1,0 +1,226 @@
+"""Import orchestration: sources -> sniff -> parse -> store (batch by batch) -> index.
+
+Every problem with the input becomes a Rejection naming the file (and the zip
+member, and the record); the rest of the import goes on.  Each batch is one
+transaction, so a cancelled or failed import keeps every batch committed
+before it and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from qe_desktop import importers
+from qe_desktop.importers.sources import Source, expand_paths
+from qe_desktop.jobs import CancelFn, ProgressFn, never_cancelled, no_progress
+from qe_desktop.model import Actor, ImportReport, Organe, Question, Rejection
+from qe_desktop.paths import sample_folders
+from qe_desktop.store import CorpusStore
+
+#: Called after each committed batch with the uids whose stored record changed,
+#: so that the search index follows the database batch by batch.
+ChangedFn = Callable[[Sequence[str]], None]
+
+BATCH_SIZE = 500
+_REFERENCE_BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class _ArchiveMember(Source):
+    """A zip member read through an archive that stays open (see _OpenArchives)."""
+
+    archive: zipfile.ZipFile | None = field(default=None, repr=False, compare=False)
+
+    def open(self) -> IO[bytes]:
+        if self.archive is None or self.member is None:
+            return Source.open(self)
+        return self.archive.open(self.member)
+
+
+class _OpenArchives:
+    """Keeps the zip being read open from one member to the next.
+
+    Opening a ZipFile parses its whole central directory: opened again for
+    every member (to sniff, then to parse), a 133,000-member dump took
+    quadratic time (~0.6 s per open).  Members come grouped by archive, so
+    one open archive at a time is enough.
+    """
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.archive: zipfile.ZipFile | None = None
+
+    def wrap(self, source: Source) -> Source:
+        if source.member is None:
+            return source
+        if source.path != self.path:
+            self.close()
+            self.path = source.path
+            try:
+                self.archive = zipfile.ZipFile(source.path)
+            except (zipfile.BadZipFile, OSError):
+                # Read the member the ordinary way: its importer reports the problem.
+                self.archive = None
+        if self.archive is None:
+            return source
+        return _ArchiveMember(source.path, source.member, source.size, self.archive)
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+        self.path = self.archive = None
+
+
+@dataclass
+class _Tally:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    reference_records: int = 0
+
+    def report(self, cancelled: bool) -> ImportReport:
+        return ImportReport(
+            added=len(self.added),
+            updated=len(self.updated),
+            unchanged=self.unchanged,
+            rejected=tuple(self.rejected),
+            cancelled=cancelled,
+            added_uids=tuple(self.added),
+            updated_uids=tuple(self.updated),
+            reference_records=self.reference_records,
+        )
+
+
+class _Importer:
+    def __init__(self, store: CorpusStore, on_changed: ChangedFn | None) -> None:
+        self.store = store
+        self.on_changed = on_changed
+        self.tally = _Tally()
+        self.questions: list[Question] = []
+        self.actors: list[Actor] = []
+        self.organes: list[Organe] = []
+
+    def take(self, item: Question | Actor | Organe | Rejection) -> None:
+        if isinstance(item, Question):
+            self.questions.append(item)
+            if len(self.questions) >= BATCH_SIZE:
+                self.flush_questions()
+        elif isinstance(item, Actor):
+            self.actors.append(item)
+        elif isinstance(item, Organe):
+            self.organes.append(item)
+        else:
+            self.tally.rejected.append(item)
+        if len(self.actors) + len(self.organes) >= _REFERENCE_BATCH:
+            self.flush_reference()
+
+    def flush_questions(self) -> None:
+        if not self.questions:
+            return
+        result = self.store.upsert_questions(self.questions)
+        self.questions = []
+        self.tally.added.extend(result.added)
+        self.tally.updated.extend(result.updated)
+        self.tally.unchanged += len(result.unchanged)
+        changed = [*result.added, *result.updated]
+        if changed and self.on_changed is not None:
+            self.on_changed(changed)
+
+    def flush_reference(self) -> None:
+        if not self.actors and not self.organes:
+            return
+        changed = self.store.upsert_reference(self.actors, self.organes)
+        self.tally.reference_records += len(self.actors) + len(self.organes)
+        self.actors, self.organes = [], []
+        if changed and self.on_changed is not None:
+            self.on_changed(changed)
+
+    def flush(self) -> None:
+        self.flush_reference()
+        self.flush_questions()
+
+
+def _read_source(source: Source, importer: _Importer, cancelled: CancelFn) -> bool:
+    """Parse one source into the importer; False when cancelled."""
+    if source.size == 0:
+        importer.take(Rejection(source.name, "fichier vide"))
+        return True
+    try:
+        head = source.head()
+    except OSError as exc:
+        importer.take(Rejection(source.name, f"fichier illisible ({exc})"))
+        return True
+    module = importers.sniff(source, head)
+    if module is None:
+        if b"\x00" in head:
+            reason = "fichier binaire : ce n'est pas une question (JSON, XML ou texte de page attendu)"
+        else:
+            reason = "format non reconnu : ni JSON ni XML de l'Assemblée nationale, ni page de question"
+        importer.take(Rejection(source.name, reason))
+        return True
+    try:
+        for item in module.parse(source):
+            importer.take(item)
+            if cancelled():
+                return False
+    except OSError as exc:
+        importer.take(Rejection(source.name, f"lecture interrompue ({exc})"))
+    return True
+
+
+def import_paths(
+    store: CorpusStore,
+    paths: Sequence[Path],
+    *,
+    on_changed: ChangedFn | None = None,
+    progress: ProgressFn = no_progress,
+    cancelled: CancelFn = never_cancelled,
+) -> ImportReport:
+    """Import files, folders and zip dumps into the store; report what happened.
+
+    Upsert by uid: a question seen again is ``unchanged`` or ``updated``,
+    never duplicated.  On cancel, the batch being read is dropped and the
+    report says ``cancelled``; everything committed before stays.
+    """
+    importer = _Importer(store, on_changed)
+    items = list(expand_paths(list(paths)))
+    sources = [s for s in items if isinstance(s, Source)]
+    for item in items:
+        if isinstance(item, Rejection):
+            importer.take(item)
+    total = len(sources)
+    progress(0, total, "Lecture des fichiers…")
+    archives = _OpenArchives()
+    try:
+        for done, source in enumerate(sources, start=1):
+            if cancelled() or not _read_source(archives.wrap(source), importer, cancelled):
+                # What is pending was read but not committed: drop it, keep the rest.
+                importer.questions, importer.actors, importer.organes = [], [], []
+                return importer.tally.report(cancelled=True)
+            tally = importer.tally
+            progress(
+                done,
+                total,
+                f"{done}/{total} fichiers — {len(tally.added)} ajoutées, {len(tally.updated)} mises à jour, "
+                f"{tally.unchanged} inchangées, {len(tally.rejected)} rejetées",
+            )
+    finally:
+        archives.close()
+    importer.flush()
+    return importer.tally.report(cancelled=False)
+
+
+def import_sample(
+    store: CorpusStore,
+    *,
+    on_changed: ChangedFn | None = None,
+    progress: ProgressFn = no_progress,
+    cancelled: CancelFn = never_cancelled,
+) -> ImportReport:
+    """Import the bundled sample corpus (real records, Licence Ouverte)."""
+    return import_paths(store, sample_folders(), on_changed=on_changed, progress=progress, cancelled=cancelled)

@@ -1,0 +1,142 @@
+import dataclasses
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import DATA
+
+from qe_desktop.importers import amo
+from qe_desktop.importers.sources import Source
+from qe_desktop.model import RECORD_KEYS, Actor, Organe, Question
+from qe_desktop.store import SCHEMA_VERSION, CorpusStore, StoreError
+
+
+def qg6(**changes: object) -> Question:
+    base = Question(
+        uid="QANR5L16QG6",
+        legislature=16,
+        type="QG",
+        number=6,
+        rubrique="établissements de santé",
+        analyse="Sitution des urgences à l'hôpital",
+        author="Mme Mélanie Thomin",
+        author_ref="PA793816",
+        mandate_ref="PM796548",
+        group_ref="PO800496",
+        group_abbrev="SOC",
+        answer_text="Mme la présidente. La parole est à Mme Mélanie Thomin.",
+        answer_date="2022-07-13",
+        status="answered",
+        renewal_dates=("2022-08-01",),
+        source_format="an_json",
+        source_name="QANR5L16QG6.json",
+        source_raw='{"question": {}}',
+    )
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _reference(*names: str) -> tuple[list[Actor], list[Organe]]:
+    actors: list[Actor] = []
+    organes: list[Organe] = []
+    for name in names:
+        path = DATA / "amo" / name
+        for item in amo.parse(Source(path, None, path.stat().st_size)):
+            if isinstance(item, Actor):
+                actors.append(item)
+            elif isinstance(item, Organe):
+                organes.append(item)
+    return actors, organes
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> CorpusStore:
+    return CorpusStore(tmp_path / "corpus.sqlite")
+
+
+def test_upsert_is_idempotent_and_detects_updates(store: CorpusStore) -> None:
+    first = store.upsert_questions([qg6()])
+    assert first.added == ("QANR5L16QG6",)
+    again = store.upsert_questions([qg6()])
+    assert again.unchanged == ("QANR5L16QG6",)
+    newer = store.upsert_questions([qg6(answer_page=12)])
+    assert newer.updated == ("QANR5L16QG6",)
+    assert store.count() == 1
+    stored = store.get("QANR5L16QG6", with_source=True)
+    assert stored is not None
+    assert stored.answer_page == 12
+    assert stored.renewal_dates == ("2022-08-01",)
+    assert stored.source_raw == '{"question": {}}'
+    assert tuple(stored.record()) == RECORD_KEYS
+
+
+def test_data_version_moves_only_on_change(store: CorpusStore) -> None:
+    assert store.state().data_version == 0
+    store.upsert_questions([qg6()])
+    v1 = store.state().data_version
+    store.upsert_questions([qg6()])
+    assert store.state().data_version == v1
+    store.upsert_questions([qg6(analyse="autre")])
+    assert store.state().data_version == v1 + 1
+
+
+@pytest.mark.parametrize("amo_first", [True, False])
+def test_reference_data_resolves_authors_in_either_order(store: CorpusStore, amo_first: bool) -> None:
+    actors, organes = _reference("acteur/PA793816.json", "organe/PO800496.json")
+    question = qg6(author=None, group_abbrev=None)
+    if amo_first:
+        store.upsert_reference(actors, organes)
+        store.upsert_questions([question])
+    else:
+        store.upsert_questions([question])
+        changed = store.upsert_reference(actors, organes)
+        assert changed == ["QANR5L16QG6"]
+    stored = store.get("QANR5L16QG6")
+    assert stored is not None
+    assert stored.author == "Mme Mélanie Thomin"
+    assert stored.constituency == "Finistère (6e circonscription)"
+    assert stored.group == "Socialistes et apparentés (membre de l’intergroupe NUPES)"
+
+
+def test_source_values_stay_when_reference_data_lacks_the_deputy(store: CorpusStore) -> None:
+    actors, organes = _reference("acteur/PA721764.json")
+    store.upsert_questions([qg6(author_ref="PA0", author="M. Source Seule", constituency="Somme")])
+    store.upsert_reference(actors, organes)
+    stored = store.get("QANR5L16QG6")
+    assert stored is not None
+    assert (stored.author, stored.constituency) == ("M. Source Seule", "Somme")
+
+
+def test_find_uids_by_every_kind_of_reference(store: CorpusStore) -> None:
+    store.upsert_questions([qg6(), qg6(uid="QANR5L13QE6", legislature=13, type="QE")])
+    assert store.find_uids("QANR5L16QG6") == ["QANR5L16QG6"]
+    assert store.find_uids("16-6QG") == ["QANR5L16QG6"]
+    assert store.find_uids("13-6") == ["QANR5L13QE6"]
+    assert sorted(store.find_uids("6")) == ["QANR5L13QE6", "QANR5L16QG6"]
+    assert store.find_uids("santé") == []
+
+
+def test_batch_is_all_or_nothing(store: CorpusStore) -> None:
+    store.upsert_questions([qg6()])
+    store.db.conn.execute(
+        "CREATE TRIGGER boom BEFORE INSERT ON sources BEGIN SELECT RAISE(ABORT, 'disque plein'); END"
+    )
+    with pytest.raises(sqlite3.DatabaseError):
+        store.upsert_questions([qg6(uid="QANR5L16QG7", number=7), qg6(uid="QANR5L16QG8", number=8)])
+    assert store.all_uids() == ["QANR5L16QG6"]
+
+
+def test_newer_schema_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.sqlite"
+    CorpusStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="version plus récente"):
+        CorpusStore(path)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.sqlite"
+    path.write_bytes(b"ceci n'est pas une base" * 100)
+    with pytest.raises(StoreError, match="illisible"):
+        CorpusStore(path)
