@@ -1,0 +1,196 @@
+"""Where a query matches inside a text, with the index's own analysis.
+
+The reader marks matches in both panes, the results list shows snippets and
+the PDF export marks the same words: all three call :func:`highlight_spans`,
+so that "hopital" marks "hôpitaux" everywhere, and only there.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from qe_desktop.search import analysis
+from qe_desktop.search.query import HighlightTerms, ParsedQuery, parse_query
+
+SNIPPET_WIDTH = 240
+
+
+@lru_cache(maxsize=64)
+def _parsed(query: str) -> ParsedQuery:
+    return parse_query(query)
+
+
+def _within(a: str, b: str, maxdist: int) -> bool:
+    """Levenshtein distance of a and b is at most maxdist (small words, early exit)."""
+    if abs(len(a) - len(b)) > maxdist:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        best = i
+        for j, cb in enumerate(b, start=1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            current.append(value)
+            best = min(best, value)
+        if best > maxdist:
+            return False
+        previous = current
+    return previous[-1] <= maxdist
+
+
+def _terms(query: str | ParsedQuery | HighlightTerms, pane: str) -> HighlightTerms:
+    if isinstance(query, HighlightTerms):
+        return query
+    parsed = _parsed(query) if isinstance(query, str) else query
+    return parsed.marks(pane)
+
+
+def highlight_spans(
+    text: str | None, query: str | ParsedQuery | HighlightTerms, pane: str = "any"
+) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of ``text`` that the query matches, sorted, not overlapping.
+
+    ``pane`` is "question", "answer" or "any": a ``question:`` or ``reponse:``
+    word is only marked in its own pane; negated words are never marked.
+    """
+    if not text:
+        return []
+    terms = _terms(query, pane)
+    if terms.empty:
+        return []
+    stems, exact = terms.stems, terms.exact
+    prefixes = tuple(p for p in terms.prefixes if not p.startswith("re:"))
+    patterns = [re.compile(p[3:]) for p in terms.prefixes if p.startswith("re:")]
+    fuzzy = terms.fuzzy
+    stop_words = analysis.STOP_WORDS
+    stem = analysis.stem
+
+    def matches(term: str) -> bool:
+        if term in exact:
+            return True
+        if stems and term not in stop_words and stem(term) in stems:
+            return True
+        if prefixes and term.startswith(prefixes):
+            return True
+        if patterns and any(p.fullmatch(term) for p in patterns):
+            return True
+        return bool(fuzzy) and any(
+            term[:1] == w[:1] and (_within(term, w, d) or _within(stem(term), stem(w), d)) for w, d in fuzzy
+        )
+
+    found: list[tuple[int, int]] = []
+    tokens: list[tuple[int, int, str]] = []
+    if terms.phrases:
+        tokens = list(analysis.span_tuples(text))
+        found = [(start, end) for start, end, term in tokens if matches(term)]
+    else:
+        # Hot path (snippets of every hit): classify each distinct raw token once, then let
+        # one regular expression of the matching forms find them all (C speed).
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = "".join(c.lower()[:1] or c for c in text)
+        fold_table = analysis.FOLD_TABLE
+        normalize = analysis.normalize_token
+        forms: list[str] = []
+        for raw in set(analysis.TOKEN_RE.findall(lowered)):
+            token = raw.translate(fold_table)
+            if token.isalpha():
+                term, offset = token, 0
+            else:
+                term, offset, _ = normalize(token)
+            if matches(term):
+                forms.append(raw[offset:])
+        if forms:
+            forms.sort(key=len, reverse=True)
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+            found = [m.span() for m in pattern.finditer(lowered)]
+    for phrase in terms.phrases:
+        n = len(phrase)
+        for i in range(len(tokens) - n + 1):
+            if tokens[i][2] == phrase[0] and tuple(t[2] for t in tokens[i : i + n]) == phrase:
+                found.append((tokens[i][0], tokens[i + n - 1][1]))
+    return _merge(found)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if not spans:
+        return []
+    spans.sort()
+    merged = [spans[0]]
+    for start, end in spans[1:]:
+        last_start, last_end = merged[-1]
+        if start <= last_end:
+            merged[-1] = (last_start, max(last_end, end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark_html(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` HTML-escaped, with ``<b>…</b>`` around the spans."""
+    end = len(text) if end is None else end
+    out: list[str] = []
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(html.escape(text[pos:s], quote=False))
+        out.append("<b>" + html.escape(text[s:e], quote=False) + "</b>")
+        pos = e
+    out.append(html.escape(text[pos:end], quote=False))
+    return "".join(out)
+
+
+_WS = re.compile(r"\s+")
+
+
+def snippet(
+    text: str | None,
+    query: str | ParsedQuery | HighlightTerms,
+    pane: str = "any",
+    width: int = SNIPPET_WIDTH,
+) -> str:
+    """The passage of ``text`` (about ``width`` characters) with the most matches, HTML with ``<b>`` marks.
+
+    No match: the beginning of the text.  Empty text: "".
+    """
+    if not text:
+        return ""
+    spans = highlight_spans(text, query, pane)
+    return snippet_from_spans(text, spans, width)
+
+
+def snippet_from_spans(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_WIDTH) -> str:
+    """Choose the densest window of ``width`` characters and mark it."""
+    n = len(text)
+    if not spans:
+        first, start, end = n, 0, min(n, width)
+    else:
+        best, best_count, j = 0, 0, 0
+        for i in range(len(spans)):
+            if j < i:
+                j = i
+            while j + 1 < len(spans) and spans[j + 1][1] - spans[i][0] <= width:
+                j += 1
+            if j - i + 1 > best_count:
+                best, best_count = i, j - i + 1
+        first = spans[best][0]
+        span_len = spans[best + best_count - 1][1] - first
+        lead = max(0, min(60, (width - span_len) // 2))
+        start = max(0, first - lead)
+        end = min(n, start + width)
+        start = max(0, min(start, end - width))
+    # Snap to word boundaries so that no word is cut in half.
+    if start > 0:
+        space = text.find(" ", start, start + 30)
+        if space != -1 and space < first:
+            start = space + 1
+    if end < n:
+        space = text.rfind(" ", end - 30, end)
+        if space > start:
+            end = space
+    body = _WS.sub(" ", mark_html(text, spans, start, end)).strip()
+    return ("… " if start > 0 else "") + body + (" …" if end < n else "")

@@ -1,0 +1,791 @@
+"""The search index: a Whoosh cache of the corpus database, checked at open, rebuilt when wrong.
+
+Layout of the index folder::
+
+    index/
+      state.json     what the index holds: schema version, generation folder,
+                     corpus data_version and count it is synced to, its files
+                     with their sizes and CRC32 (segments never change once written)
+      writing.pid    present while a writer works; left behind by a crash
+      g7/            the Whoosh index of the current generation
+
+A rebuild writes a new generation folder and switches ``state.json`` to it
+atomically, so a crash or a cancel during a rebuild leaves the previous index
+usable (and, being stale, rebuilt at the next open).  At open the index is
+checked (missing, schema changed, stale against the database, left by a
+crashed writer, files missing, truncated or corrupt) and rebuilt with progress
+when anything is wrong: never a crash, never silently wrong results.
+
+Threads: searches (any thread) read an immutable snapshot (searcher + per-doc
+tables) swapped atomically after each commit, so a writer never blocks them;
+writes (update, rebuild) take one lock, one writer at a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import json
+import os
+import pickle
+import shutil
+import struct
+import sys
+import threading
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.index import LockError
+
+from qe_desktop.dates import days_between
+from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
+from qe_desktop.model import Hit, Question, SearchRequest, SearchResult
+from qe_desktop.paths import DataPaths
+from qe_desktop.search import analysis
+from qe_desktop.search.facets import DocTable, SegmentTable, normalize_filters, read_segment
+from qe_desktop.search.highlight import snippet
+from qe_desktop.search.query import DEFAULT_FIELDS, HighlightTerms, ParsedQuery, _pin_query, parse_query
+from qe_desktop.search.schema import SCHEMA_VERSION, document, make_schema
+from qe_desktop.search.writer import FastSegmentWriter
+from qe_desktop.store import CorpusState, CorpusStore
+
+INDEX_NAME = "MAIN"
+STATE_FILE = "state.json"
+WRITING_FILE = "writing.pid"
+REBUILD_BATCH = 1000
+#: Questions per segment in a rebuild (bounds the writer's memory to a few hundred MB).
+SEGMENT_DOCS = 25_000
+
+#: What a damaged index may throw while being read (besides OSError).
+_READ_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    ValueError,
+    IndexError,
+    KeyError,
+    AttributeError,
+    TypeError,
+    windex.IndexError,
+)
+
+
+class SearchIndexError(Exception):
+    """A known problem with the search index, in French (shown to the user, never swallowed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexHealth:
+    """The result of :meth:`SearchIndex.check`.
+
+    ``ok`` False means the index must be rebuilt (``reason`` says why, in
+    French), unless ``busy``: another live QE Desktop process is writing it.
+    """
+
+    ok: bool
+    reason: str
+    documents: int | None = None
+    corpus_count: int | None = None
+    index_data_version: int | None = None
+    corpus_data_version: int | None = None
+    busy: bool = False
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    """One searcher and its tables; retired (and its searcher closed) when a commit replaces it."""
+
+    searcher: Any
+    table: DocTable
+    lock: threading.Lock
+    retired: bool = False
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
+        if handle:
+            ctypes.windll.kernel32.CloseHandle(handle)
+            return True
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+class SearchIndex:
+    """The Whoosh index of one data folder, kept in step with its corpus database.
+
+    Open with :meth:`open`; search from any thread; call :meth:`update` with
+    the uids of each committed import batch (``import_paths(on_changed=…)``).
+    """
+
+    def __init__(self, index_dir: Path, store: CorpusStore) -> None:
+        self.index_dir = Path(index_dir)
+        self.store = store
+        self.rebuilt_because: str | None = None
+        self._write_lock = threading.RLock()
+        self._store_lock = threading.RLock()
+        self._ix: Any = None
+        self._generation: str | None = None
+        self._state: dict[str, Any] = {}
+        self._snapshot: _Snapshot | None = None
+        self._segment_tables: dict[str, SegmentTable] = {}
+        self._crc_cache: dict[tuple[str, int], int] = {}
+        self._readonly_reason: str | None = None
+        self._damaged: str | None = None
+        self._stale: str | None = None
+
+    # -- opening ---------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        location: DataPaths | Path,
+        store: CorpusStore,
+        *,
+        progress: ProgressFn = no_progress,
+        cancelled: CancelFn = never_cancelled,
+        rebuild: bool = True,
+    ) -> SearchIndex:
+        """Open the index of a data folder (or an index folder), rebuilding it if it is not right.
+
+        ``rebuilt_because`` then says why it was rebuilt (French), None if it was fine.
+        Raises Cancelled if a needed rebuild is cancelled, SearchIndexError if the
+        index cannot be used and ``rebuild`` is False.
+        """
+        index_dir = location.index_dir if isinstance(location, DataPaths) else Path(location)
+        self = cls(index_dir, store)
+        health = self.check()
+        if health.busy:
+            # Another instance is writing: use what is there, write nothing.
+            self._readonly_reason = health.reason
+            self._open_current()
+            return self
+        if not health.ok:
+            if not rebuild:
+                raise SearchIndexError(f"L'index de recherche doit être reconstruit : {health.reason}")
+            self.rebuilt_because = health.reason
+            self.rebuild(progress, cancelled)
+        else:
+            self._open_current()
+        return self
+
+    def _read_state(self) -> dict[str, Any]:
+        path = self.index_dir / STATE_FILE
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("state.json is not an object")
+        return data
+
+    def check(self, *, deep: bool = True) -> IndexHealth:
+        """Is the index usable and in step with the database?  Never raises for a damaged index.
+
+        ``deep`` also verifies the CRC32 of every file (segments are immutable,
+        so a mismatch is corruption); otherwise names and sizes only.
+        """
+        with self._store_lock:
+            corpus = self.store.state()
+
+        def bad(reason: str, **kw: Any) -> IndexHealth:
+            return IndexHealth(
+                False, reason, corpus_count=corpus.count, corpus_data_version=corpus.data_version, **kw
+            )
+
+        if self._damaged:
+            return bad(self._damaged)
+        marker = self.index_dir / WRITING_FILE
+        if marker.exists():
+            try:
+                pid = int(marker.read_text(encoding="ascii").strip() or "0")
+            except (OSError, ValueError):
+                pid = 0
+            if pid == os.getpid() and self._writing:
+                pass  # our own write in progress (check() called from another thread)
+            elif pid != os.getpid() and _pid_alive(pid):
+                return IndexHealth(
+                    False,
+                    f"l'index est en cours d'écriture par un autre programme QE Desktop (processus {pid})",
+                    corpus_count=corpus.count,
+                    corpus_data_version=corpus.data_version,
+                    busy=True,
+                )
+            else:
+                return bad("une écriture de l'index a été interrompue (programme arrêté en cours de route)")
+        if not (self.index_dir / STATE_FILE).exists():
+            return bad("index absent")
+        try:
+            state = self._read_state()
+        except (OSError, ValueError) as exc:
+            return bad(f"fichier d'état de l'index illisible ({exc})")
+        if state.get("schema_version") != SCHEMA_VERSION:
+            return bad(
+                f"index créé par une autre version de QE Desktop (schéma {state.get('schema_version')}, "
+                f"attendu {SCHEMA_VERSION})"
+            )
+        generation = state.get("generation")
+        files = state.get("files")
+        if not isinstance(generation, str) or not isinstance(files, dict) or not files:
+            return bad("fichier d'état de l'index incomplet")
+        gdir = self.index_dir / generation
+        for name, expected in files.items():
+            path = gdir / name
+            try:
+                size = path.stat().st_size
+            except OSError:
+                return bad(f"fichier d'index manquant : {name}")
+            if size != expected[0]:
+                return bad(
+                    f"fichier d'index tronqué ou modifié : {name} ({size} octets au lieu de {expected[0]})"
+                )
+            if deep:
+                key = (str(path), size)
+                crc = self._crc_cache.get(key)
+                if crc is None:
+                    try:
+                        crc = _crc(path)
+                    except OSError as exc:
+                        return bad(f"fichier d'index illisible : {name} ({exc})")
+                if crc != expected[1]:
+                    return bad(f"fichier d'index corrompu : {name}")
+                self._crc_cache[key] = crc
+        try:
+            ix = windex.open_dir(str(gdir), indexname=INDEX_NAME)
+            documents = ix.doc_count()
+        except _READ_ERRORS as exc:
+            return bad(f"index illisible ({type(exc).__name__}: {exc})")
+        index_version = state.get("data_version")
+        if documents != corpus.count or state.get("count") != corpus.count:
+            return bad(
+                f"index pas à jour : {documents} questions indexées, {corpus.count} dans la base",
+                documents=documents,
+                index_data_version=index_version,
+            )
+        if index_version != corpus.data_version:
+            return bad(
+                f"index pas à jour : la base a changé depuis la dernière indexation "
+                f"(version {index_version}, base {corpus.data_version})",
+                documents=documents,
+                index_data_version=index_version,
+            )
+        if self._stale:
+            return bad(self._stale, documents=documents, index_data_version=index_version)
+        return IndexHealth(
+            True,
+            "index à jour",
+            documents=documents,
+            corpus_count=corpus.count,
+            index_data_version=index_version,
+            corpus_data_version=corpus.data_version,
+        )
+
+    _writing = False
+
+    def _open_current(self) -> None:
+        try:
+            state = self._read_state()
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(f"L'index de recherche est illisible ({exc}).") from exc
+        generation = state["generation"]
+        try:
+            ix = windex.open_dir(str(self.index_dir / generation), indexname=INDEX_NAME)
+            self._ix, self._generation, self._state = ix, generation, state
+            self._refresh()
+        except _READ_ERRORS as exc:
+            self._damaged = f"index illisible ({type(exc).__name__}: {exc})"
+            raise SearchIndexError(f"L'index de recherche est endommagé : {self._damaged}") from exc
+
+    # -- snapshots -------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        old = self._snapshot
+        # A new searcher each time: Searcher.refresh() can keep readers of segments that a
+        # merge has just replaced (duplicated hits), and cannot refresh an empty index.
+        searcher = self._ix.searcher()
+        if old is not None:
+            # Searches in flight on the old searcher finish first.
+            with old.lock:
+                old.retired = True
+                old.searcher.close()
+        leaves = searcher.reader().leaf_readers()
+        tables: list[tuple[SegmentTable, int]] = []
+        keep: dict[str, SegmentTable] = {}
+        for reader, offset in leaves:
+            segment = reader.segment() if hasattr(reader, "segment") else None
+            if segment is None:
+                continue  # an empty index has one empty reader
+            segid = segment.segment_id()
+            table = self._segment_tables.get(segid)
+            if table is None:
+                if reader.has_column("meta"):
+                    table = read_segment(reader.column_reader("meta"))
+                else:
+                    table = read_segment([b""] * reader.doc_count_all())
+            keep[segid] = table
+            tables.append((table, offset))
+        self._segment_tables = keep
+        self._snapshot = _Snapshot(searcher, DocTable(tables), threading.Lock())
+
+    def _current(self) -> _Snapshot:
+        snap = self._snapshot
+        if snap is None:
+            raise SearchIndexError("L'index de recherche n'est pas ouvert.")
+        return snap
+
+    @property
+    def document_count(self) -> int:
+        snap = self._current()
+        return int(snap.searcher.doc_count())
+
+    def close(self) -> None:
+        snap, self._snapshot = self._snapshot, None
+        if snap is not None:
+            with snap.lock:
+                snap.searcher.close()
+        self._ix = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self._readonly_reason:
+            raise SearchIndexError(
+                f"L'index de recherche ne peut pas être modifié : {self._readonly_reason}."
+            )
+
+    @contextlib.contextmanager
+    def _writing_marker(self) -> Any:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        marker = self.index_dir / WRITING_FILE
+        marker.write_text(str(os.getpid()), encoding="ascii")
+        self._writing = True
+        try:
+            yield
+        finally:
+            self._writing = False
+            with contextlib.suppress(OSError):
+                marker.unlink()
+
+    def _files(self, ix: Any, gdir: Path) -> dict[str, list[int]]:
+        """The files of the index's current generation (TOC and segments), size and CRC32."""
+        names = {f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
+        segids = [seg.segment_id() for seg in ix._segments()]
+        for path in gdir.iterdir():
+            if any(path.name.startswith(segid) for segid in segids):
+                names.add(path.name)
+        files: dict[str, list[int]] = {}
+        for name in sorted(names):
+            path = gdir / name
+            size = path.stat().st_size
+            key = (str(path), size)
+            crc = self._crc_cache.get(key)
+            if crc is None:
+                crc = _crc(path)
+                self._crc_cache[key] = crc
+            files[name] = [size, crc]
+        return files
+
+    def _write_state(self, generation: str, ix: Any, corpus: CorpusState, documents: int) -> None:
+        state = {
+            "schema_version": SCHEMA_VERSION,
+            "generation": generation,
+            "data_version": corpus.data_version,
+            "count": documents,
+            "last_change": corpus.last_change,
+            "files": self._files(ix, self.index_dir / generation),
+        }
+        tmp = self.index_dir / (STATE_FILE + ".tmp")
+        tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        os.replace(tmp, self.index_dir / STATE_FILE)
+        self._state = state
+
+    def _next_generation(self) -> str:
+        numbers = [0]
+        if self.index_dir.is_dir():
+            for path in self.index_dir.iterdir():
+                if path.is_dir() and path.name[:1] == "g" and path.name[1:].isdigit():
+                    numbers.append(int(path.name[1:]))
+        return f"g{max(numbers) + 1}"
+
+    def _remove_other_generations(self, keep: str) -> None:
+        for path in self.index_dir.iterdir():
+            if path.is_dir() and path.name != keep:
+                # A reader of this process may still hold files open (Windows): retried next time.
+                shutil.rmtree(path, ignore_errors=True)
+
+    def rebuild(self, progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancelled) -> None:
+        """Rebuild the whole index from the database, with progress; Cancelled leaves the old one in place."""
+        with self._write_lock:
+            self._check_writable()
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            generation = self._next_generation()
+            gdir = self.index_dir / generation
+            with self._writing_marker():
+                gdir.mkdir()
+                try:
+                    with self._store_lock:
+                        corpus = self.store.state()
+                    ix = windex.create_in(str(gdir), make_schema(), indexname=INDEX_NAME)
+                    documents = self._fill(ix, corpus.count, progress, cancelled)
+                    self._write_state(generation, ix, corpus, documents)
+                except BaseException:
+                    shutil.rmtree(gdir, ignore_errors=True)
+                    raise
+                old = self._snapshot
+                self._ix, self._generation = ix, generation
+                self._snapshot = None
+                self._segment_tables = {}
+                self._damaged = None
+                self._stale = None
+                self._refresh()
+                if old is not None:
+                    # Searches already running on the old snapshot finish first.
+                    with old.lock:
+                        old.retired = True
+                        old.searcher.close()
+                self._remove_other_generations(keep=generation)
+            progress(documents, documents, f"Index reconstruit : {documents} questions.")
+
+    def _fill(self, ix: Any, total: int, progress: ProgressFn, cancelled: CancelFn) -> int:
+        progress(0, total, "Indexation des questions…")
+        writer = FastSegmentWriter(ix)
+        done = in_segment = 0
+        try:
+            batches = self.store.iter_batches(REBUILD_BATCH)
+            while True:
+                with self._store_lock:
+                    batch = next(batches, None)
+                if batch is None:
+                    break
+                for q in batch:
+                    writer.add_document(**document(q))
+                done += len(batch)
+                in_segment += len(batch)
+                progress(done, total, f"Indexation : {done} / {total} questions")
+                if cancelled():
+                    raise Cancelled
+                if in_segment >= SEGMENT_DOCS:
+                    # Bounded memory: one segment every SEGMENT_DOCS questions, not merged.
+                    writer.commit(merge=False)
+                    writer = FastSegmentWriter(ix)
+                    in_segment = 0
+            progress(done, total, "Écriture de l'index…")
+            writer.commit(merge=False)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
+        return done
+
+    def update(self, uids: Sequence[str]) -> None:
+        """Index (or remove) these questions as they now are in the database.
+
+        Call it after each committed import batch.  If the database changed in
+        between in a way this index did not see, the index is marked stale
+        (``check()`` says so) rather than claiming to be in step.
+        """
+        if not uids:
+            return
+        with self._write_lock:
+            self._check_writable()
+            if self._ix is None:
+                raise SearchIndexError("L'index de recherche n'est pas ouvert.")
+            with self._store_lock:
+                questions = self.store.get_many(list(uids))
+                corpus = self.store.state()
+            with self._writing_marker():
+                try:
+                    writer = FastSegmentWriter(self._ix)
+                except LockError as exc:
+                    raise SearchIndexError(
+                        "L'index de recherche est verrouillé par un autre programme QE Desktop."
+                    ) from exc
+                try:
+                    for uid in dict.fromkeys(uids):
+                        q = questions.get(uid)
+                        if q is None:
+                            writer.delete_by_term("uid", uid)
+                        else:
+                            writer.update_document(**document(q))
+                    writer.commit()
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        writer.cancel()
+                    raise
+                previous = self._state.get("data_version")
+                if previous is not None and corpus.data_version not in (previous, previous + 1):
+                    self._stale = (
+                        "index pas à jour : la base a reçu des modifications que l'index n'a pas suivies "
+                        f"(version {previous} indexée, base {corpus.data_version})"
+                    )
+                    corpus = CorpusState(corpus.count, previous, corpus.last_change)
+                documents = self._ix.doc_count()
+                self._write_state(self._generation or "", self._ix, corpus, documents)
+            self._refresh()
+
+    # -- searching -------------------------------------------------------------
+
+    def _live_snapshot(self) -> _Snapshot:
+        """The current snapshot, locked (the caller releases it)."""
+        while True:
+            snap = self._current()
+            snap.lock.acquire()
+            if not snap.retired:
+                return snap
+            snap.lock.release()
+
+    def _guarded(self, work: Any) -> Any:
+        """Run ``work(snapshot)`` on a live snapshot; a damaged index becomes SearchIndexError."""
+        snap = self._live_snapshot()
+        try:
+            try:
+                return work(snap)
+            except _READ_ERRORS as exc:
+                if isinstance(
+                    exc, (KeyError, ValueError, TypeError, AttributeError, IndexError)
+                ) and not _from_whoosh(exc):
+                    raise
+                self._damaged = f"index endommagé ({type(exc).__name__}: {exc})"
+                raise SearchIndexError(
+                    f"L'index de recherche est endommagé ({type(exc).__name__}) : il doit être reconstruit."
+                ) from exc
+        finally:
+            snap.lock.release()
+
+    def search(self, request: SearchRequest | str) -> SearchResult:
+        """Search: every match counted, facet counts, one page of hits with both snippets.
+
+        A query that cannot be read gives warnings and a best-effort search, never an
+        exception; a damaged index raises SearchIndexError.
+        """
+        if isinstance(request, str):
+            request = SearchRequest(query=request)
+        parsed = parse_query(request.query)
+        warnings = list(parsed.warnings)
+        try:
+            filters = normalize_filters(request.filters)
+        except ValueError as exc:
+            warnings.append(f"{exc} : filtre ignoré.")
+            filters = {}
+        if self._readonly_reason:
+            warnings.append(f"Résultats peut-être incomplets : {self._readonly_reason}.")
+        elif self._stale:
+            warnings.append("L'index n'est pas à jour : reconstruisez-le (qe-desktop reindex).")
+        limit = max(0, request.limit)
+        offset = max(0, request.offset)
+
+        def work(snap: _Snapshot) -> tuple[_Snapshot, list[tuple[int, float | None]], int, dict[str, Any]]:
+            searcher = snap.searcher
+            table = snap.table
+            pinned = self._pinned_docs(searcher, table, parsed)
+            if parsed.query is None:
+                matched: Iterable[int] = searcher.reader().all_doc_ids()
+            else:
+                matched = searcher.docs_for_query(parsed.query)
+            docset = set(matched)
+            docset.update(pinned)
+            final, facets = table.filter_and_count(docset, filters)
+            final_set = set(final) if (filters or pinned) else docset
+            first = [d for d in pinned if d in final_set]
+            wanted = offset + limit
+            rest_needed = max(0, wanted - len(first))
+            ranked: list[tuple[int, float | None]] = [(d, None) for d in first]
+            first_set = set(first)
+            if rest_needed:
+                if request.sort == "pertinence" and parsed.query is not None:
+                    results = searcher.search(
+                        parsed.query,
+                        limit=rest_needed + len(first),
+                        filter=final_set if filters else None,
+                    )
+                    for i in range(results.scored_length()):
+                        docnum = results.docnum(i)
+                        if docnum not in first_set:
+                            ranked.append((docnum, float(results.score(i))))
+                else:
+                    key = table.delay if request.sort == "delai" else table.qdate
+                    pool = (d for d in final if d not in first_set)
+                    ranked.extend((d, None) for d in heapq.nlargest(rest_needed, pool, key=key.__getitem__))
+            return snap, ranked[offset:wanted], len(final), facets
+
+        snap, page, total, facets = self._guarded(work)
+        hits = self._hits(snap, page, parsed, request.snippets)
+        if len(hits) < len(page):
+            warnings.append("Des résultats manquent dans la base : l'index n'est pas à jour.")
+        return SearchResult(
+            query=request.query,
+            interpretation=parsed.interpretation,
+            total=total,
+            hits=tuple(hits),
+            facets=facets,
+            warnings=tuple(warnings),
+            sort=request.sort,
+            offset=offset,
+        )
+
+    def _pinned_docs(self, searcher: Any, table: DocTable, parsed: ParsedQuery) -> list[int]:
+        pinned: list[int] = []
+        for ref in parsed.references:
+            docs = sorted(searcher.docs_for_query(_pin_query(ref)), key=lambda d: -_leg(table, d))
+            for d in docs:
+                if d not in pinned:
+                    pinned.append(d)
+        return pinned
+
+    def _hits(
+        self,
+        snap: _Snapshot,
+        page: list[tuple[int, float | None]],
+        marks: ParsedQuery | HighlightTerms,
+        snippets: bool = True,
+    ) -> list[Hit]:
+        uids = [snap.table.uids[d] for d, _ in page]
+        with self._store_lock:
+            questions = self.store.get_many(uids)
+        hits: list[Hit] = []
+        q_marks = marks if isinstance(marks, HighlightTerms) else marks.marks("question")
+        a_marks = marks if isinstance(marks, HighlightTerms) else marks.marks("answer")
+        for (_, score), uid in zip(page, uids, strict=True):
+            q = questions.get(uid)
+            if q is None:
+                continue
+            hits.append(
+                _hit(
+                    q,
+                    score,
+                    snippet(q.question_text, q_marks) if snippets else "",
+                    snippet(q.answer_text, a_marks) if snippets else "",
+                )
+            )
+        return hits
+
+    # -- similar questions -----------------------------------------------------
+
+    def resolve(self, ref: str) -> str | None:
+        """The uid of a question given by uid or reference (``13-101851QE``, ``101851``), or None."""
+        ref = ref.strip()
+        with self._store_lock:
+            if self.store.get(ref) is not None:
+                return ref
+            uids = self.store.find_uids(ref)
+        return uids[0] if uids else None
+
+    def similar(self, ref: str, limit: int = 10) -> SearchResult:
+        """The questions closest to one question (its analyse and text), best first.
+
+        Raises SearchIndexError (French) when the question is unknown.
+        """
+        uid = self.resolve(ref)
+        if uid is None:
+            raise SearchIndexError(f"Question introuvable : « {ref} ».")
+        with self._store_lock:
+            source = self.store.get(uid)
+        assert source is not None
+        author_words = set(analysis.stemmed_terms(source.author or ""))
+        # Oral questions have no question text: their answer (the session transcript) stands in.
+        body = source.question_text or source.answer_text or ""
+        analyse = "\n".join(t for t in (source.tete_analyse, source.analyse) if t)
+
+        def work(snap: _Snapshot) -> tuple[_Snapshot, list[tuple[int, float | None]], set[str]]:
+            searcher = snap.searcher
+            weights: dict[str, float] = {}
+            body_field = "question" if source.question_text else "reponse"
+            for field_name, text, count, boost in (("analyse", analyse, 8, 2.0), (body_field, body, 25, 1.0)):
+                if not text.strip():
+                    continue
+                taken = 0
+                terms = searcher.key_terms_from_text(field_name, text, numterms=count + len(author_words) + 5)
+                for term, weight in terms:
+                    if term in author_words or len(term) < 3 or taken >= count:
+                        continue
+                    taken += 1
+                    weights[term] = weights.get(term, 0.0) + boost * float(weight)
+            if not weights:
+                return snap, [], set()
+            queries = [
+                wq.Term(field_name, term, boost=weight * field_boost)
+                for term, weight in weights.items()
+                for field_name, field_boost in DEFAULT_FIELDS
+            ]
+            own = snap.table.docnum_of(uid)
+            results = searcher.search(wq.Or(queries), limit=limit + 1)
+            ranked: list[tuple[int, float | None]] = []
+            for i in range(results.scored_length()):
+                docnum = results.docnum(i)
+                if docnum != own and len(ranked) < limit:
+                    ranked.append((docnum, float(results.score(i))))
+            return snap, ranked, set(weights)
+
+        snap, page, keys = self._guarded(work)
+        marks = HighlightTerms(stems=frozenset(keys))
+        hits = self._hits(snap, page, marks)
+        label = source.reference if source.number is not None else uid
+        return SearchResult(
+            query=ref,
+            interpretation=f"Questions proches de la question {label} (analyse et texte de la question)",
+            total=len(hits),
+            hits=tuple(hits),
+        )
+
+
+def _leg(table: DocTable, docnum: int) -> int:
+    value = table.values["legislature"][docnum]
+    return int(value) if value.isdigit() else 0
+
+
+def _from_whoosh(exc: BaseException) -> bool:
+    """Did this exception come from inside Whoosh (a damaged file), not from our code?"""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    return last is not None and "whoosh" in last.tb_frame.f_code.co_filename
+
+
+def _hit(q: Question, score: float | None, question_snippet: str, answer_snippet: str) -> Hit:
+    return Hit(
+        uid=q.uid,
+        score=score,
+        legislature=q.legislature,
+        type=q.type,
+        number=q.number,
+        analyse=q.analyse,
+        rubrique=q.rubrique,
+        author=q.author,
+        group_abbrev=q.group_abbrev or q.group,
+        question_date=q.question_date,
+        answer_date=q.answer_date,
+        status=q.status,
+        question_snippet=question_snippet,
+        answer_snippet=answer_snippet,
+        answer_delay_days=days_between(q.question_date, q.answer_date),
+    )

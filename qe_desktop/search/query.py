@@ -1,0 +1,1003 @@
+"""The search box language, for people who never read a manual.
+
+- Plain words must all match (AND), ranked by relevance (BM25F).
+- ``OU``/``OR`` between alternatives (binds tighter than the implicit ET:
+  ``hôpital public OU privé`` is hôpital ET (public OU privé)), ``ET``/``AND``,
+  ``SAUF``/``NOT``/``-mot``; operators are recognised in capitals only,
+  since "et" and "ou" are ordinary words in a French sentence.
+- ``(…)``, ``"phrase exacte"`` (also « … »), ``"mots proches"~5``,
+  ``prefix*``, ``h?pital``, ``mot~`` (one typo allowed; ``mot~2`` two).
+- Fields: ``auteur:``, ``groupe:``, ``rubrique:``, ``analyse:``, ``ministere:``,
+  ``question:``, ``reponse:``, ``legislature:``, ``type:``, ``statut:``
+  (repondue / en-attente / retiree / caduque), ``numero:``, and dates
+  ``date:2011``, ``date:2011-03``, ``date:01/03/2011..30/06/2011``,
+  ``reponse-le:>2012``, ``delai:>365``; "mars 2011" or "8 mars 2011" in
+  plain text is a question date.
+- A question number or reference (``101851``, ``13-101851QE``, a uid) puts
+  that question first.
+
+:func:`parse_query` never raises: what it cannot read becomes a French
+warning and the rest is searched.  The result carries the Whoosh query,
+the interpretation in French words, the references to pin and the terms to
+highlight.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.query import spans as wspans
+
+from qe_desktop.dates import format_date_fr, month_number
+from qe_desktop.references import Reference, parse_reference
+from qe_desktop.search import analysis
+from qe_desktop.search.facets import STATUS_LABELS, STATUS_WORDS
+
+# -- highlight terms -------------------------------------------------------------
+
+PANES: tuple[str, ...] = ("question", "answer")
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightTerms:
+    """What to mark in a text: stems, exact words, prefixes, fuzzy words and phrases."""
+
+    stems: frozenset[str] = frozenset()
+    exact: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    fuzzy: tuple[tuple[str, int], ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.stems or self.exact or self.prefixes or self.fuzzy or self.phrases)
+
+    def merged(self, other: HighlightTerms) -> HighlightTerms:
+        return HighlightTerms(
+            self.stems | other.stems,
+            self.exact | other.exact,
+            self.prefixes + other.prefixes,
+            self.fuzzy + other.fuzzy,
+            self.phrases + other.phrases,
+        )
+
+
+@dataclass
+class _Marks:
+    stems: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    prefixes: list[str] = field(default_factory=list)
+    fuzzy: list[tuple[str, int]] = field(default_factory=list)
+    phrases: list[tuple[str, ...]] = field(default_factory=list)
+
+    def frozen(self) -> HighlightTerms:
+        return HighlightTerms(
+            frozenset(self.stems),
+            frozenset(self.exact),
+            tuple(dict.fromkeys(self.prefixes)),
+            tuple(dict.fromkeys(self.fuzzy)),
+            tuple(dict.fromkeys(self.phrases)),
+        )
+
+
+# -- the parsed query ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """A query as understood: Whoosh query, French interpretation, warnings, pins, marks."""
+
+    text: str
+    query: Any  # whoosh.query.Query, or None for "every question"
+    interpretation: str
+    warnings: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    highlight: dict[str, HighlightTerms] = field(default_factory=dict)
+
+    def marks(self, pane: str) -> HighlightTerms:
+        """Terms to mark in one pane ("question" or "answer"); both merged for "any"."""
+        if pane in self.highlight:
+            return self.highlight[pane]
+        result = HighlightTerms()
+        for terms in self.highlight.values():
+            result = result.merged(terms)
+        return result
+
+
+# -- lexer -----------------------------------------------------------------------------
+
+_OPS = {
+    "ET": "AND",
+    "AND": "AND",
+    "&&": "AND",
+    "OU": "OR",
+    "OR": "OR",
+    "||": "OR",
+    "SAUF": "NOT",
+    "NOT": "NOT",
+}
+_QUOTES = {'"': '"', "«": "»", "“": "”"}
+_FIELD_RE = re.compile(r"^([^\W\d_][\w\-éèêàç]*):(.*)$", re.DOTALL)
+_SLOP_RE = re.compile(r"~(\d{0,2})")
+_YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "(", ")", "WORD", "PHRASE", "OP", "FIELD", "DATE"
+    text: str
+    slop: int | None = None
+    negate: bool = False
+
+
+def _lex(text: str, warnings: list[str]) -> list[_Tok]:
+    out: list[_Tok] = []
+    i, n = 0, len(text)
+    negate_next = False
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+            continue
+        if c in "()":
+            out.append(_Tok(c, c, negate=negate_next and c == "("))
+            negate_next = False
+            i += 1
+            continue
+        if c in _QUOTES:
+            close = _QUOTES[c]
+            end = text.find(close, i + 1)
+            if end < 0:
+                warnings.append(
+                    f"Guillemet {c} non refermé : l'expression va jusqu'à la fin de la recherche."
+                )
+                end = n
+            phrase = text[i + 1 : end]
+            i = min(end + 1, n)
+            slop = None
+            m = _SLOP_RE.match(text, i)
+            if m:
+                slop = int(m[1]) if m[1] else 5
+                i = m.end()
+            out.append(_Tok("PHRASE", phrase, slop, negate_next))
+            negate_next = False
+            continue
+        # A word runs to the next space, parenthesis or opening quote.
+        j = i
+        while j < n and not text[j].isspace() and text[j] not in "()" and text[j] not in _QUOTES:
+            j += 1
+        word = text[i:j]
+        i = j
+        if word in _OPS:
+            out.append(_Tok("OP", _OPS[word]))
+            continue
+        if word in ("-", "+", "!"):
+            negate_next = word != "+"
+            continue
+        if word.startswith("-") and len(word) > 1:
+            negate_next, word = True, word[1:]
+        elif word.startswith("+") and len(word) > 1:
+            word = word[1:]
+        m = _FIELD_RE.match(word)
+        if m:
+            out.append(_Tok("FIELD", m[1], negate=negate_next))
+            negate_next = False
+            if m[2]:
+                out.append(_Tok("WORD", m[2]))
+            continue
+        out.append(_Tok("WORD", word, negate=negate_next))
+        negate_next = False
+    return _merge_dates(out)
+
+
+def _merge_dates(toks: list[_Tok]) -> list[_Tok]:
+    """``mars 2011`` and ``8 mars 2011`` (plain words) become one date token."""
+    out: list[_Tok] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if (
+            tok.kind == "WORD"
+            and month_number(tok.text) is not None
+            and i + 1 < len(toks)
+            and toks[i + 1].kind == "WORD"
+            and _YEAR_RE.match(toks[i + 1].text)
+            and not (out and out[-1].kind == "FIELD")
+        ):
+            label = f"{tok.text} {toks[i + 1].text}"
+            if out and out[-1].kind == "WORD" and re.fullmatch(r"(\d{1,2})(er)?", out[-1].text):
+                label = f"{out.pop().text} {label}"
+            out.append(_Tok("DATE", label, negate=tok.negate))
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+# -- AST ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    pass
+
+
+@dataclass
+class _Text(_Node):
+    text: str
+    scope: str | None  # canonical field, None = every text field
+    kind: str = "word"  # word | prefix | wildcard | fuzzy | phrase | near
+    arg: int = 0  # fuzzy distance or proximity slop
+
+
+@dataclass
+class _Bool(_Node):
+    op: str  # AND | OR
+    items: list[_Node]
+
+
+@dataclass
+class _Not(_Node):
+    item: _Node
+
+
+@dataclass
+class _Criterion(_Node):
+    """A compiled criterion that is not text: legislature, type, status, dates."""
+
+    query: Any
+    words: str
+
+
+@dataclass
+class _Pin(_Node):
+    ref: Reference
+    label: str
+    text: str = ""
+    keep_text: bool = False  # also search the typed text (a bare number, or "96-1220" may be a decree)
+
+
+# -- fields -----------------------------------------------------------------------
+
+#: Folded field names users type -> canonical field.
+FIELD_ALIASES: dict[str, str] = {
+    "auteur": "auteur",
+    "author": "auteur",
+    "depute": "auteur",
+    "deputee": "auteur",
+    "groupe": "groupe",
+    "group": "groupe",
+    "rubrique": "rubrique",
+    "theme": "rubrique",
+    "analyse": "analyse",
+    "titre": "analyse",
+    "sujet": "analyse",
+    "tete-analyse": "analyse",
+    "ministere": "ministere",
+    "ministre": "ministere",
+    "question": "question",
+    "texte": "question",
+    "reponse": "reponse",
+    "legislature": "legislature",
+    "leg": "legislature",
+    "type": "type",
+    "statut": "statut",
+    "status": "statut",
+    "etat": "statut",
+    "date": "date",
+    "publiee": "date",
+    "date-question": "date",
+    "reponse-le": "reponse-le",
+    "repondue-le": "reponse-le",
+    "date-reponse": "reponse-le",
+    "delai": "delai",
+    "numero": "numero",
+    "num": "numero",
+    "no": "numero",
+    "n": "numero",
+    "ref": "numero",
+    "reference": "numero",
+}
+
+#: Stemmed fields and their positional exact twins; word fields are their own twin.
+_STEMMED = {"analyse": "analyse_exact", "question": "question_exact", "reponse": "reponse_exact"}
+_WORDS = ("rubrique", "auteur", "groupe", "ministere")
+#: Plain words search these (field, boost).
+DEFAULT_FIELDS: tuple[tuple[str, float], ...] = (("analyse", 3.0), ("question", 1.0), ("reponse", 1.0))
+_DEFAULT_WORD_FIELDS: tuple[tuple[str, float], ...] = (("rubrique", 2.0),)
+_EXACT_DEFAULT: tuple[tuple[str, float], ...] = (
+    ("analyse_exact", 3.0),
+    ("question_exact", 1.0),
+    ("reponse_exact", 1.0),
+    ("rubrique", 2.0),
+)
+
+_SCOPE_WORDS = {
+    "analyse": "dans l'analyse",
+    "question": "dans le texte de la question",
+    "reponse": "dans la réponse",
+    "rubrique": "en rubrique",
+    "auteur": "de l'auteur",
+    "groupe": "du groupe",
+    "ministere": "du ministère",
+}
+
+_TYPE_WORDS = {
+    "QE": "questions écrites",
+    "QG": "questions au Gouvernement",
+    "QOSD": "questions orales sans débat",
+}
+
+
+# -- parser ------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, toks: list[_Tok], warnings: list[str]) -> None:
+        self.toks = toks
+        self.i = 0
+        self.warnings = warnings
+        self.depth = 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def next(self) -> _Tok:
+        tok = self.toks[self.i]
+        self.i += 1
+        return tok
+
+    def parse(self) -> _Node | None:
+        items: list[_Node] = []
+        while self.peek() is not None:
+            node = self.and_expr()
+            if node is not None:
+                items.append(node)
+            tok = self.peek()
+            if tok is not None and tok.kind == ")":
+                self.next()
+                self.warnings.append("Parenthèse fermante en trop : ignorée.")
+        return _and(items)
+
+    def and_expr(self) -> _Node | None:
+        items: list[_Node] = []
+        while True:
+            tok = self.peek()
+            if tok is None or tok.kind == ")":
+                break
+            if tok.kind == "OP" and tok.text == "AND":
+                self.next()
+                if not items:
+                    self.warnings.append("Opérateur ET sans terme avant lui : ignoré.")
+                continue
+            if tok.kind == "OP" and tok.text == "OR":
+                self.next()
+                self.warnings.append("Opérateur OU sans terme avant lui : ignoré.")
+                continue
+            node = self.or_expr()
+            if node is not None:
+                items.append(node)
+        return _and(items)
+
+    def or_expr(self) -> _Node | None:
+        first = self.unary()
+        items = [first] if first is not None else []
+        while True:
+            tok = self.peek()
+            if tok is None or tok.kind != "OP" or tok.text != "OR":
+                break
+            self.next()
+            after = self.peek()
+            if after is None or after.kind == ")" or (after.kind == "OP" and after.text != "NOT"):
+                self.warnings.append("Opérateur OU sans terme après lui : ignoré.")
+                break
+            node = self.unary()
+            if node is not None:
+                items.append(node)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else _Bool("OR", items)
+
+    def unary(self) -> _Node | None:
+        tok = self.peek()
+        if tok is None:
+            return None
+        if tok.kind == "OP" and tok.text == "NOT":
+            self.next()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in (")", "OP"):
+                self.warnings.append("Opérateur SAUF sans terme après lui : ignoré.")
+                return None
+            inner = self.unary()
+            return _Not(inner) if inner is not None else None
+        node = self.primary()
+        if node is not None and tok.negate and tok.kind != "FIELD":
+            return _Not(node)
+        return node
+
+    def primary(self) -> _Node | None:
+        tok = self.next()
+        if tok.kind == "(":
+            self.depth += 1
+            inner = self.and_expr()
+            self.depth -= 1
+            close = self.peek()
+            if close is not None and close.kind == ")":
+                self.next()
+            else:
+                self.warnings.append("Parenthèse non refermée : refermée à la fin de la recherche.")
+            return inner
+        if tok.kind == ")":
+            self.warnings.append("Parenthèse fermante en trop : ignorée.")
+            return None
+        if tok.kind == "PHRASE":
+            return self.phrase(tok, None)
+        if tok.kind == "DATE":
+            return self.date("date", tok.text)
+        if tok.kind == "FIELD":
+            return self.field(tok)
+        if tok.kind == "OP":
+            return None
+        return self.word(tok.text, None)
+
+    # -- leaves --
+
+    def word(self, text: str, scope: str | None) -> _Node | None:
+        if text == "*":
+            return _Criterion(wq.Every(), "toutes les questions")
+        if scope is None and not any(c in text for c in "*?~"):
+            ref = _reference(text)
+            if ref is not None:
+                return ref
+        m = re.fullmatch(r"(.+?)~(\d?)", text)
+        if m and m[1]:
+            dist = int(m[2]) if m[2] else 1
+            if dist > 2:
+                self.warnings.append(f"« {text} » : au plus 2 fautes tolérées.")
+                dist = 2
+            return _Text(m[1], scope, "fuzzy", dist)
+        if text.endswith("*") and "*" not in text[:-1] and "?" not in text:
+            stem = text[:-1]
+            if len(analysis.fold(stem)) < 2:
+                self.warnings.append(
+                    f"« {text} » : au moins deux lettres avant l'étoile ; cherché comme mot."
+                )
+                return self.word(stem, scope) if stem else None
+            return _Text(stem, scope, "prefix")
+        if "*" in text or "?" in text:
+            if len(analysis.fold(text.replace("*", "").replace("?", ""))) < 2:
+                self.warnings.append(f"« {text} » : joker trop large, ignoré.")
+                return None
+            return _Text(text, scope, "wildcard")
+        if not analysis.tokens(text):
+            return None
+        return _Text(text, scope)
+
+    def phrase(self, tok: _Tok, scope: str | None) -> _Node | None:
+        if not analysis.tokens(tok.text):
+            if tok.text.strip():
+                self.warnings.append(f"Expression « {tok.text} » sans mot cherchable : ignorée.")
+            return None
+        if tok.slop:
+            return _Text(tok.text, scope, "near", tok.slop)
+        return _Text(tok.text, scope, "phrase")
+
+    def field(self, tok: _Tok) -> _Node | None:
+        key = analysis.fold(tok.text)
+        name = FIELD_ALIASES.get(key)
+        value_tok = self.peek()
+        if name is None:
+            self.warnings.append(f"Champ inconnu « {tok.text}: » : cherché comme mot.")
+            as_word = self.word(tok.text, None)
+            return _Not(as_word) if as_word is not None and tok.negate else as_word
+        if value_tok is None or value_tok.kind in (")", "OP"):
+            self.warnings.append(f"« {tok.text}: » sans valeur : ignoré.")
+            return None
+        node: _Node | None
+        if value_tok.kind == "(":
+            if name in _STEMMED or name in _WORDS:
+                self.next()
+                self.depth += 1
+                inner = self._scoped_group(name)
+                self.depth -= 1
+                node = inner
+            else:
+                self.next()
+                inner_nodes: list[_Node] = []
+                while (t := self.peek()) is not None and t.kind != ")":
+                    t = self.next()
+                    if t.kind in ("WORD", "PHRASE", "DATE"):
+                        sub = self._criterion(name, t.text)
+                        if sub is not None:
+                            inner_nodes.append(sub)
+                if self.peek() is not None:
+                    self.next()
+                node = (
+                    _Bool("OR", inner_nodes)
+                    if len(inner_nodes) > 1
+                    else (inner_nodes[0] if inner_nodes else None)
+                )
+        else:
+            value = self.next()
+            if name in _STEMMED or name in _WORDS:
+                node = self.phrase(value, name) if value.kind == "PHRASE" else self.word(value.text, name)
+            else:
+                node = self._criterion(name, value.text)
+        if node is not None and tok.negate:
+            return _Not(node)
+        return node
+
+    def _scoped_group(self, scope: str) -> _Node | None:
+        """``rubrique:(santé OU sécurité)``: parse the group, then scope its text leaves."""
+        inner = self.and_expr()
+        close = self.peek()
+        if close is not None and close.kind == ")":
+            self.next()
+        else:
+            self.warnings.append("Parenthèse non refermée : refermée à la fin de la recherche.")
+        if inner is not None:
+            _scope(inner, scope)
+        return inner
+
+    def _criterion(self, name: str, value: str) -> _Node | None:
+        if name in ("date", "reponse-le"):
+            return self.date(name, value)
+        if name == "delai":
+            return self.delay(value)
+        if name == "legislature":
+            return self.legislature(value)
+        if name == "type":
+            code = value.strip().upper()
+            if code not in _TYPE_WORDS:
+                self.warnings.append(f"Type inconnu « {value} » (QE, QG ou QOSD) : critère ignoré.")
+                return None
+            return _Criterion(wq.Term("type", code), f"{_TYPE_WORDS[code]} ({code})")
+        if name == "statut":
+            status = STATUS_WORDS.get(analysis.fold(value).strip())
+            if status is None:
+                self.warnings.append(
+                    f"Statut inconnu « {value} » (repondue, en-attente, retiree, caduque) : critère ignoré."
+                )
+                return None
+            return _Criterion(wq.Term("status", status), f"statut « {STATUS_LABELS[status]} »")
+        if name == "numero":
+            ref = _reference(value)
+            if ref is None:
+                self.warnings.append(f"Numéro illisible « {value} » : ignoré.")
+            return ref
+        return None
+
+    def legislature(self, value: str) -> _Node | None:
+        m = re.fullmatch(r"\s*(\d{1,2})\s*(?:\.\.|-)\s*(\d{1,2})\s*", value)
+        if m:
+            lo, hi = sorted((int(m[1]), int(m[2])))
+            terms = [wq.Term("legislature", str(n)) for n in range(lo, hi + 1)]
+            return _Criterion(wq.Or(terms), f"législatures {lo} à {hi}")
+        m = re.fullmatch(r"\s*(\d{1,2})(?:e|ème|eme)?\s*", value)
+        if not m:
+            self.warnings.append(f"Législature illisible « {value} » : critère ignoré.")
+            return None
+        return _Criterion(wq.Term("legislature", str(int(m[1]))), f"{int(m[1])}e législature")
+
+    def delay(self, value: str) -> _Node | None:
+        m = re.fullmatch(r"\s*(>=|<=|>|<)?\s*(\d+)\s*(?:j|jours?)?\s*", value)
+        if not m:
+            self.warnings.append(f"Délai illisible « {value} » (par exemple delai:>365) : critère ignoré.")
+            return None
+        op, days = m[1] or "=", int(m[2])
+        lo, hi = {
+            ">": (days + 1, None),
+            ">=": (days, None),
+            "<": (None, days - 1),
+            "<=": (None, days),
+            "=": (days, days),
+        }[op]
+        words = {
+            ">": f"plus de {days} jours",
+            ">=": f"au moins {days} jours",
+            "<": f"moins de {days} jours",
+            "<=": f"au plus {days} jours",
+            "=": f"{days} jours",
+        }[op]
+        return _Criterion(wq.NumericRange("delai", lo, hi), f"réponse en {words}")
+
+    def date(self, name: str, value: str) -> _Node | None:
+        target = "qdate" if name == "date" else "adate"
+        subject = "question publiée" if name == "date" else "réponse publiée"
+        parsed = _date_range(value)
+        if parsed is None:
+            self.warnings.append(
+                f"Date illisible « {value} » (par exemple 2011, 2011-03, mars 2011, "
+                "01/03/2011..30/06/2011, >2012) : critère ignoré."
+            )
+            return None
+        lo, hi, words = parsed
+        return _Criterion(wq.NumericRange(target, lo, hi), f"{subject} {words}")
+
+
+def _scope(node: _Node, scope: str) -> None:
+    if isinstance(node, _Text) and node.scope is None:
+        node.scope = scope
+    elif isinstance(node, _Bool):
+        for item in node.items:
+            _scope(item, scope)
+    elif isinstance(node, _Not):
+        _scope(node.item, scope)
+
+
+def _and(items: list[_Node]) -> _Node | None:
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else _Bool("AND", items)
+
+
+_REF_TEXT = re.compile(
+    r"^(?:QANR5L\d{1,2}(?:QE|QG|QOSD)\d+|\d{1,2}-\d+(?:QE|QG|QOSD)?|\d{1,6})$", re.IGNORECASE
+)
+
+
+def _reference(text: str) -> _Pin | None:
+    if not _REF_TEXT.match(text.strip()):
+        return None
+    ref = parse_reference(text)
+    if ref is None or (ref.legislature is not None and not 1 <= ref.legislature <= 20):
+        return None
+    if ref.legislature is None:
+        label = f"n° {ref.number}"
+    else:
+        label = f"{ref.legislature}-{ref.number}{ref.type or 'QE'}"
+    explicit = ref.legislature is not None and (
+        text.upper().startswith("QAN") or text.upper().endswith(("QE", "QG", "QOSD"))
+    )
+    return _Pin(ref, label, text.strip(), keep_text=not explicit)
+
+
+# -- dates ---------------------------------------------------------------------------
+
+
+def _bound(text: str) -> tuple[int, int, str] | None:
+    """One date as typed -> (first day, last day, French words) as YYYYMMDD."""
+    t = text.strip().lower()
+    m = re.fullmatch(r"(\d{4})", t)
+    if m:
+        y = int(m[1])
+        return y * 10000 + 101, y * 10000 + 1231, f"en {y}"
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", t) or re.fullmatch(r"(\d{1,2})/(\d{4})", t)
+    if m:
+        a, b = int(m[1]), int(m[2])
+        y, mo = (a, b) if a > 31 else (b, a)
+        if not 1 <= mo <= 12:
+            return None
+        last = calendar.monthrange(y, mo)[1]
+        return y * 10000 + mo * 100 + 1, y * 10000 + mo * 100 + last, f"en {_month_words(mo, y)}"
+    m = re.fullmatch(r"([^\W\d_]+)[\s-]+(\d{4})", t)
+    if m:
+        mo_n = month_number(m[1])
+        if mo_n is None:
+            return None
+        y = int(m[2])
+        last = calendar.monthrange(y, mo_n)[1]
+        return y * 10000 + mo_n * 100 + 1, y * 10000 + mo_n * 100 + last, f"en {_month_words(mo_n, y)}"
+    iso = _day(t)
+    if iso is None:
+        return None
+    n = int(iso.replace("-", ""))
+    return n, n, f"le {format_date_fr(iso)}"
+
+
+def _day(text: str) -> str | None:
+    from qe_desktop.dates import parse_date
+
+    try:
+        return parse_date(text.replace("-", " ") if re.search(r"[^\W\d_]", text) else text)
+    except ValueError:
+        return None
+
+
+def _month_words(month: int, year: int) -> str:
+    from qe_desktop.dates import MONTHS_FR
+
+    return f"{MONTHS_FR[month - 1]} {year}"
+
+
+def _date_range(value: str) -> tuple[int | None, int | None, str] | None:
+    v = value.strip()
+    m = re.fullmatch(r"(>=|<=|>|<)\s*(.+)", v)
+    if m:
+        b = _bound(m[2])
+        if b is None:
+            return None
+        lo, hi, words = b
+        plain = words.removeprefix("en ").removeprefix("le ")
+        return {
+            ">": (hi + 1, None, f"après {plain}"),
+            ">=": (lo, None, f"depuis {plain}"),
+            "<": (None, lo - 1, f"avant {plain}"),
+            "<=": (None, hi, f"jusqu'à {plain}"),
+        }[m[1]]
+    if ".." in v:
+        left, _, right = v.partition("..")
+        lb = _bound(left) if left.strip() else None
+        rb = _bound(right) if right.strip() else None
+        if (left.strip() and lb is None) or (right.strip() and rb is None) or (lb is None and rb is None):
+            return None
+        low = lb[0] if lb else None
+        high = rb[1] if rb else None
+        lw = _plain_date(left) if lb else ""
+        rw = _plain_date(right) if rb else ""
+        if lb and rb:
+            return low, high, f"entre {lw} et {rw}"
+        return (low, None, f"depuis {lw}") if lb else (None, high, f"jusqu'à {rw}")
+    b = _bound(v)
+    return b
+
+
+def _plain_date(text: str) -> str:
+    b = _bound(text)
+    if b is None:
+        return text
+    return b[2].removeprefix("en ").removeprefix("le ")
+
+
+# -- compiling ----------------------------------------------------------------------
+
+
+def _exact_fields(scope: str | None) -> tuple[tuple[str, float], ...]:
+    if scope is None:
+        return _EXACT_DEFAULT
+    if scope in _STEMMED:
+        return ((_STEMMED[scope], 1.0),)
+    return ((scope, 1.0),)
+
+
+def _or(queries: list[Any]) -> Any:
+    if not queries:
+        return wq.NullQuery
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self.marks: dict[str, _Marks] = {pane: _Marks() for pane in PANES}
+        self.pins: list[Reference] = []
+        self.pin_labels: list[str] = []
+
+    def _panes(self, scope: str | None) -> list[_Marks]:
+        if scope is None:
+            return list(self.marks.values())
+        if scope == "question":
+            return [self.marks["question"]]
+        if scope == "reponse":
+            return [self.marks["answer"]]
+        return []
+
+    def compile(self, node: _Node, negated: bool = False) -> tuple[Any, str]:
+        if isinstance(node, _Bool):
+            parts = [self.compile(item, negated) for item in node.items]
+            parts = [p for p in parts if p[0] is not None]
+            if not parts:
+                return None, ""
+            if len(parts) == 1:
+                return parts[0]
+            queries = [p[0] for p in parts]
+            if node.op == "AND":
+                words = parts[0][1]
+                for _, part_words in parts[1:]:
+                    words += (" " if part_words.startswith("sauf ") else " et ") + part_words
+                return wq.And(queries), words
+            words = " ou ".join(p[1] for p in parts)
+            return wq.Or(queries), f"({words})"
+        if isinstance(node, _Not):
+            inner, words = self.compile(node.item, not negated)
+            if inner is None:
+                return None, ""
+            return wq.Not(inner), f"sauf {words}"
+        if isinstance(node, _Criterion):
+            return node.query, node.words
+        if isinstance(node, _Pin):
+            if not negated:
+                self.pins.append(node.ref)
+                self.pin_labels.append(node.label)
+            return _pin_query(node.ref), f"la question {node.label}"
+        if isinstance(node, _Text):
+            return self.text(node, negated)
+        raise TypeError(node)
+
+    def text(self, node: _Text, negated: bool) -> tuple[Any, str]:
+        scope = node.scope
+        where = f" {_SCOPE_WORDS[scope]}" if scope else ""
+        panes = [] if negated else self._panes(scope)
+        if node.kind in ("phrase", "near") or (node.kind == "word" and len(analysis.tokens(node.text)) > 1):
+            terms = analysis.tokens(node.text)
+            if len(terms) == 1:
+                node = _Text(node.text, scope)
+            else:
+                fields = _exact_fields(scope)
+                if node.kind == "near":
+                    queries = [
+                        wspans.SpanNear2([wq.Term(f, t) for t in terms], slop=node.arg, ordered=False)
+                        for f, _ in fields
+                    ]
+                    for m in panes:
+                        m.exact.update(terms)
+                    shown = ", ".join(f"« {t} »" for t in node.text.split())
+                    return _or(queries), f"{shown} à moins de {node.arg} mots d'écart{where}"
+                queries = [wq.Phrase(f, terms, boost=b) for f, b in fields]
+                for m in panes:
+                    m.phrases.append(tuple(terms))
+                return _or(queries), f"l'expression exacte « {node.text.strip()} »{where}"
+        if node.kind == "prefix":
+            prefix = analysis.fold(node.text)
+            for m in panes:
+                m.prefixes.append(prefix)
+            queries = [wq.Prefix(f, prefix, boost=b) for f, b in _exact_fields(scope)]
+            return _or(queries), f"les mots commençant par « {node.text} »{where}"
+        if node.kind == "wildcard":
+            pattern = analysis.fold(node.text)
+            regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+            for m in panes:
+                m.prefixes.append("re:" + regex)
+            queries = [wq.Wildcard(f, pattern, boost=b) for f, b in _exact_fields(scope)]
+            return _or(queries), f"les mots de la forme « {node.text} »{where}"
+        terms = analysis.tokens(node.text)
+        if not terms:
+            return None, ""
+        term = terms[0]
+        if node.kind == "fuzzy":
+            for m in panes:
+                m.fuzzy.append((term, node.arg))
+            queries = [
+                wq.FuzzyTerm(f, term, boost=b, maxdist=node.arg, prefixlength=1)
+                for f, b in _exact_fields(scope)
+            ]
+            # The stem too, so that "hopitl~" also finds "hôpitaux".
+            stem = analysis.stem(term)
+            stemmed = DEFAULT_FIELDS if scope is None else ((scope, 1.0),) if scope in _STEMMED else ()
+            queries += [wq.FuzzyTerm(f, stem, boost=b, maxdist=node.arg, prefixlength=1) for f, b in stemmed]
+            fautes = "une faute" if node.arg == 1 else f"{node.arg} fautes"
+            return _or(queries), f"« {node.text} » à {fautes} près{where}"
+        key = analysis.stem_key(term)
+        if scope in _WORDS:
+            for m in panes:
+                m.exact.add(term)
+            return wq.Term(scope, term), f"« {node.text} »{where}"
+        if key is None:
+            # A stop word on its own: only the exact fields know it.
+            for m in panes:
+                m.exact.add(term)
+            return _or(
+                [wq.Term(f, term, boost=b) for f, b in _exact_fields(scope)]
+            ), f"« {node.text} »{where}"
+        for m in panes:
+            m.stems.add(key)
+        if scope is None:
+            queries = [wq.Term(f, key, boost=b) for f, b in DEFAULT_FIELDS]
+            queries += [wq.Term(f, term, boost=b) for f, b in _DEFAULT_WORD_FIELDS]
+            return wq.Or(queries), f"« {node.text} »"
+        return wq.Term(scope, key), f"« {node.text} »{where}"
+
+
+def _pin_query(ref: Reference) -> Any:
+    parts = [wq.Term("number", str(ref.number))]
+    if ref.legislature is not None:
+        parts.append(wq.Term("legislature", str(ref.legislature)))
+    if ref.type is not None:
+        parts.append(wq.Term("type", ref.type))
+    return wq.And(parts) if len(parts) > 1 else parts[0]
+
+
+def _drop_stop_words(node: _Node | None) -> _Node | None:
+    """Drop plain stop words from AND lists (a query of stop words only keeps them)."""
+    if isinstance(node, _Bool) and node.op == "AND":
+        kept: list[_Node] = []
+        for item in node.items:
+            if isinstance(item, _Text) and item.kind == "word" and item.scope is None:
+                terms = analysis.tokens(item.text)
+                if len(terms) == 1 and analysis.stem_key(terms[0]) is None:
+                    continue
+            kept.append(_drop_stop_words(item) or item)
+        if not kept:
+            return node
+        return kept[0] if len(kept) == 1 else _Bool("AND", kept)
+    if isinstance(node, _Bool):
+        return _Bool(node.op, [_drop_stop_words(i) or i for i in node.items])
+    if isinstance(node, _Not):
+        return _Not(_drop_stop_words(node.item) or node.item)
+    return node
+
+
+def _plain_pins(node: _Node | None) -> Iterator[_Pin]:
+    if isinstance(node, _Pin):
+        yield node
+    elif isinstance(node, _Bool) and node.op == "AND":
+        for item in node.items:
+            if isinstance(item, _Pin):
+                yield item
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Understand what a user typed.  Never raises: problems become French warnings."""
+    warnings: list[str] = []
+    source = text or ""
+    try:
+        toks = _lex(source, warnings)
+        tree = _Parser(toks, warnings).parse()
+        tree = _drop_stop_words(tree)
+        # A reference typed on its own, or beside words: pin the question(s) first; the
+        # words still search, and a bare number also finds the texts that cite it.
+        pins = list(_plain_pins(tree))
+        if pins:
+            tree = _unpin(tree, pins)
+        compiler = _Compiler()
+        for pin in pins:
+            compiler.pins.append(pin.ref)
+            compiler.pin_labels.append(pin.label)
+        query, words = (None, "") if tree is None else compiler.compile(tree)
+        if query is None and pins:
+            query = wq.NullQuery  # only the pinned questions
+    except RecursionError:
+        warnings.append("Recherche trop imbriquée : cherchée comme une suite de mots.")
+        return _fallback(source, warnings)
+    if isinstance(tree, _Bool) and tree.op == "OR" and words.startswith("(") and words.endswith(")"):
+        words = words[1:-1]
+    parts = []
+    if compiler.pin_labels:
+        shown = ", ".join(compiler.pin_labels)
+        parts.append(f"la question {shown} en tête")
+    if words:
+        parts.append(words if not compiler.pin_labels else f"puis les questions contenant {words}")
+    if not parts:
+        parts.append("toutes les questions")
+    interpretation = "Interprétation : " + ", ".join(parts)
+    return ParsedQuery(
+        text=source,
+        query=query,
+        interpretation=interpretation,
+        warnings=tuple(dict.fromkeys(warnings)),
+        references=tuple(compiler.pins),
+        highlight={pane: marks.frozen() for pane, marks in compiler.marks.items()},
+    )
+
+
+def _unpin(tree: _Node | None, pins: list[_Pin]) -> _Node | None:
+    """Remove pinned references from the text query; a bare number stays as a word."""
+
+    def replacement(pin: _Pin) -> _Node | None:
+        return _Text(pin.text, None) if pin.keep_text else None
+
+    if isinstance(tree, _Pin):
+        return replacement(tree)
+    if isinstance(tree, _Bool):
+        items: list[_Node] = []
+        for item in tree.items:
+            if isinstance(item, _Pin) and item in pins:
+                rep = replacement(item)
+                if rep is not None:
+                    items.append(rep)
+            else:
+                items.append(item)
+        return _and(items)
+    return tree
+
+
+def _fallback(text: str, warnings: list[str]) -> ParsedQuery:
+    words = [w for w in analysis.tokens(text) if analysis.stem_key(w)]
+    marks = _Marks()
+    queries = []
+    for w in words[:50]:
+        key = analysis.stem_key(w)
+        assert key is not None
+        marks.stems.add(key)
+        queries.append(wq.Or([wq.Term(f, key, boost=b) for f, b in DEFAULT_FIELDS]))
+    query = wq.And(queries) if queries else None
+    shown = " et ".join(f"« {w} »" for w in words[:50]) or "toutes les questions"
+    frozen = marks.frozen()
+    return ParsedQuery(
+        text, query, f"Interprétation : {shown}", tuple(warnings), (), {p: frozen for p in PANES}
+    )

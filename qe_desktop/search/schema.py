@@ -1,0 +1,312 @@
+"""The Whoosh schema of the search index, and how a Question becomes a document.
+
+Field types here bypass Whoosh's token-object analyzers: each computes its
+postings straight from :mod:`qe_desktop.search.analysis` (several times
+faster), and positions are stored as compact byte deltas instead of pickles.
+Texts are not stored: snippets read them from the corpus database.
+
+Bump :data:`SCHEMA_VERSION` whenever anything here or in the analysis changes
+what gets indexed: an index built by another version is rebuilt at open.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Iterator
+from itertools import accumulate
+from typing import Any
+
+from whoosh import columns, fields, formats
+
+from qe_desktop.dates import days_between
+from qe_desktop.model import Question
+from qe_desktop.search import analysis
+
+SCHEMA_VERSION = 1
+
+META_SEPARATOR = "\x1f"
+#: The per-document column read back into the facet/sort arrays, in this order.
+META_KEYS: tuple[str, ...] = (
+    "uid",
+    "legislature",
+    "type",
+    "number",
+    "status",
+    "question_date",
+    "answer_date",
+    "rubrique",
+    "ministry_answering",
+    "group_abbrev",
+)
+
+
+class CompactPositions(formats.Positions):  # type: ignore[misc]
+    """Positions as byte, 16-bit or 32-bit deltas (Whoosh pickles a list per posting)."""
+
+    def encode(self, poslist: list[int]) -> bytes:
+        deltas = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
+        top = max(deltas)
+        if top < 256:
+            return b"\x00" + bytes(deltas)
+        if top < 65536:
+            return b"\x01" + array("H", deltas).tobytes()
+        return b"\x02" + array("I", deltas).tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        kind = valuestring[0]
+        if kind == 0:
+            deltas: Any = valuestring[1:]
+        else:
+            deltas = array("H" if kind == 1 else "I")
+            deltas.frombytes(valuestring[1:])
+        return list(accumulate(deltas))
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        kind = valuestring[0]
+        return (len(valuestring) - 1) // (1 if kind == 0 else 2 if kind == 1 else 4)
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return float(self.decode_frequency(valuestring)) * float(self.field_boost)
+
+    def combine(self, vs: list[bytes]) -> bytes:
+        found: set[int] = set()
+        for v in vs:
+            found.update(self.decode_positions(v))
+        return self.encode(sorted(found))
+
+
+class Counts(formats.Format):  # type: ignore[misc]
+    """Term frequency kept in the posting weight only: no per-posting value at all."""
+
+    posting_size = 0
+
+    def encode(self, value: Any) -> bytes:
+        return b""
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return 1
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return 1.0
+
+    def combine(self, vs: list[bytes]) -> bytes:
+        return b""
+
+
+class _FrenchField(fields.FieldType):  # type: ignore[misc]
+    """Base for the text fields: no Whoosh analyzer, terms come from analysis.py."""
+
+    scorable = True
+    stored = False
+    unique = False
+    indexed = True
+    vector = None
+    column_type = None
+    spelling = False
+    analyzer = None
+
+    def separate_spelling(self) -> bool:
+        return False
+
+    def spellable_words(self, value: str) -> Iterator[str]:
+        return iter(())
+
+    def self_parsing(self) -> bool:
+        return False
+
+    def terms(self, text: str) -> list[str]:
+        raise NotImplementedError
+
+    def process_text(self, qstring: str, mode: str = "", **kwargs: Any) -> Iterator[str]:
+        return iter(self.terms(qstring))
+
+    def tokenize(self, value: str, **kwargs: Any) -> Iterator[str]:
+        return iter(self.terms(value))
+
+    def to_bytes(self, value: str | bytes) -> bytes:
+        return value if isinstance(value, bytes) else value.encode("utf-8")
+
+    def from_bytes(self, bs: bytes) -> str:
+        return bs.decode("utf-8")
+
+
+def _single_positions() -> list[bytes]:
+    out = [b"\x00" + bytes([i]) for i in range(256)]
+    out += [b"\x01" + array("H", [i]).tobytes() for i in range(256, 65536)]
+    return out
+
+
+#: Encoded value of a term seen once, by position (most postings): shared, not rebuilt.
+_SINGLE: list[bytes] = []
+
+
+class StemmedText(_FrenchField):
+    """Folded, stop words removed, stemmed; frequencies only (ranking, not phrases)."""
+
+    def __init__(self) -> None:
+        self.format = Counts()
+
+    def terms(self, text: str) -> list[str]:
+        return analysis.stemmed_terms(text)
+
+    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        counts = Counter(analysis.stemmed_terms(value))
+        return [(t.encode("utf-8"), n, float(n), b"") for t, n in counts.items()]
+
+    def index_postings(
+        self, value: str, docnum: int, terms: dict[bytes, list[Any]], with_values: bool
+    ) -> int:
+        """Add this value's postings to a FastSegmentWriter's term table; return the field length."""
+        terms_ = analysis.stemmed_terms(value)
+        for term, n in Counter(terms_).items():
+            key = term.encode("utf-8")
+            postings = terms.get(key)
+            if postings is None:
+                postings = terms[key] = [array("I"), array("f"), [] if with_values else None]
+            postings[0].append(docnum)
+            postings[1].append(n)
+            if with_values:
+                postings[2].append(b"")
+        return len(terms_)
+
+
+class ExactText(_FrenchField):
+    """Folded, every word kept, unstemmed, with positions: phrases, wildcards, fuzzy."""
+
+    def __init__(self) -> None:
+        self.format = CompactPositions()
+
+    def terms(self, text: str) -> list[str]:
+        return analysis.exact_terms(text)
+
+    def index_postings(
+        self, value: str, docnum: int, terms: dict[bytes, list[Any]], with_values: bool
+    ) -> int:
+        """Add this value's postings to a FastSegmentWriter's term table; return the field length."""
+        if not _SINGLE:
+            _SINGLE.extend(_single_positions())
+        single = _SINGLE
+        encode = self.format.encode
+        length = 0
+        for term, plist in analysis.positions(value).items():
+            key = term.encode("utf-8")
+            postings = terms.get(key)
+            if postings is None:
+                postings = terms[key] = [array("I"), array("f"), []]
+            n = len(plist)
+            length += n
+            postings[0].append(docnum)
+            postings[1].append(n)
+            postings[2].append(single[plist[0]] if n == 1 and plist[0] < 65536 else encode(plist))
+        return length
+
+    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        encode = self.format.encode
+        return [
+            (t.encode("utf-8"), len(plist), float(len(plist)), encode(plist))
+            for t, plist in analysis.positions(value).items()
+        ]
+
+
+def make_schema() -> fields.Schema:
+    """The index schema (pickled by Whoosh into the index's table of contents)."""
+    number_field = fields.NUMERIC(int, bits=32, signed=True, stored=False)
+    return fields.Schema(
+        uid=fields.ID(unique=True),
+        number=fields.ID,
+        legislature=fields.ID,
+        type=fields.ID,
+        status=fields.ID,
+        qdate=number_field,
+        adate=fields.NUMERIC(int, bits=32, signed=True, stored=False),
+        delai=fields.NUMERIC(int, bits=32, signed=True, stored=False),
+        analyse=StemmedText(),
+        question=StemmedText(),
+        reponse=StemmedText(),
+        analyse_exact=ExactText(),
+        question_exact=ExactText(),
+        reponse_exact=ExactText(),
+        rubrique=ExactText(),
+        auteur=ExactText(),
+        groupe=ExactText(),
+        ministere=ExactText(),
+        meta=fields.COLUMN(columns.VarBytesColumn()),
+    )
+
+
+def date_number(iso: str | None) -> int | None:
+    """``2011-03-08`` -> 20110308 (the numeric date fields)."""
+    if not iso:
+        return None
+    return int(iso[:4]) * 10000 + int(iso[5:7]) * 100 + int(iso[8:10])
+
+
+def _join(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def value_key(value: str | None) -> str:
+    """The folded whole value of a keyword (``Santé`` -> ``sante``): filters compare these."""
+    return " ".join(analysis.fold(value).split()) if value else ""
+
+
+def group_label(q: Question) -> str:
+    return q.group_abbrev or q.group or ""
+
+
+def document(q: Question) -> dict[str, Any]:
+    """The index document of a question (texts analysed, nothing stored)."""
+    analyse = _join(q.tete_analyse, q.analyse)
+    doc: dict[str, Any] = {
+        "uid": q.uid,
+        "type": q.type,
+        "status": q.status,
+        "meta": META_SEPARATOR.join(
+            "" if v is None else str(v)
+            for v in (
+                q.uid,
+                q.legislature,
+                q.type,
+                q.number,
+                q.status,
+                q.question_date,
+                q.answer_date,
+                q.rubrique,
+                q.ministry_answering,
+                group_label(q),
+            )
+        ).encode("utf-8"),
+    }
+    if q.number is not None:
+        doc["number"] = str(q.number)
+    if q.legislature is not None:
+        doc["legislature"] = str(q.legislature)
+    qdate, adate = date_number(q.question_date), date_number(q.answer_date)
+    if qdate is not None:
+        doc["qdate"] = qdate
+    if adate is not None:
+        doc["adate"] = adate
+    delay = days_between(q.question_date, q.answer_date)
+    if delay is not None:
+        doc["delai"] = delay
+    if analyse:
+        doc["analyse"] = analyse
+        doc["analyse_exact"] = analyse
+    if q.question_text:
+        doc["question"] = q.question_text
+        doc["question_exact"] = q.question_text
+    if q.answer_text:
+        doc["reponse"] = q.answer_text
+        doc["reponse_exact"] = q.answer_text
+    if q.rubrique:
+        doc["rubrique"] = q.rubrique
+    if q.author:
+        doc["auteur"] = q.author
+    group = _join(q.group_abbrev, q.group)
+    if group:
+        doc["groupe"] = group
+    ministries = _join(q.ministry_asked, q.ministry_answering)
+    if ministries:
+        doc["ministere"] = ministries
+    return doc

@@ -1,0 +1,237 @@
+"""The search box language: operators, fields, dates, references, and what it says back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import query as wq
+
+from qe_desktop.search.query import parse_query
+
+
+def terms(query: object) -> set[tuple[str, object]]:
+    """Every (field, text) leaf of a Whoosh query."""
+    assert isinstance(query, wq.Query)
+    return {(t.fieldname, t.text) for t in query.leaves() if hasattr(t, "text")}
+
+
+def test_plain_words_are_all_required_and_stemmed() -> None:
+    parsed = parse_query("hôpitaux publics")
+    assert isinstance(parsed.query, wq.And)
+    leaves = terms(parsed.query)
+    assert ("question", "hopital") in leaves
+    assert ("reponse", "public") in leaves
+    assert ("analyse", "hopital") in leaves
+    assert parsed.interpretation == "Interprétation : « hôpitaux » et « publics »"
+    assert parsed.warnings == ()
+
+
+def test_french_and_english_operators() -> None:
+    for text in ("retraite OU pension", "retraite OR pension"):
+        parsed = parse_query(text)
+        assert isinstance(parsed.query, wq.Or)
+        assert parsed.interpretation == "Interprétation : « retraite » ou « pension »"
+    for text in ("retraite SAUF agricole", "retraite NOT agricole", "retraite -agricole"):
+        parsed = parse_query(text)
+        assert isinstance(parsed.query, wq.And)
+        assert any(isinstance(q, wq.Not) for q in parsed.query.subqueries)
+        assert parsed.interpretation == "Interprétation : « retraite » sauf « agricole »"
+    parsed = parse_query("retraite ET agricole")
+    assert parsed.interpretation == "Interprétation : « retraite » et « agricole »"
+
+
+def test_lower_case_et_ou_are_words_not_operators() -> None:
+    parsed = parse_query("santé et sécurité")
+    assert parsed.interpretation == "Interprétation : « santé » et « sécurité »"
+
+
+def test_or_binds_tighter_than_the_implicit_and() -> None:
+    parsed = parse_query("hôpital public OU privé")
+    assert parsed.interpretation == "Interprétation : « hôpital » et (« public » ou « privé »)"
+
+
+def test_parentheses_group() -> None:
+    parsed = parse_query("(retraite OU pension) agricole")
+    assert parsed.interpretation == "Interprétation : (« retraite » ou « pension ») et « agricole »"
+
+
+def test_phrase_uses_the_exact_fields() -> None:
+    parsed = parse_query('"projet de loi"')
+    phrases = [q for q in parsed.query.subqueries if isinstance(q, wq.Phrase)]
+    assert {p.fieldname for p in phrases} >= {"question_exact", "reponse_exact", "analyse_exact"}
+    assert phrases[0].words == ["projet", "de", "loi"]
+    assert "l'expression exacte « projet de loi »" in parsed.interpretation
+
+
+def test_french_quotes_are_phrases() -> None:
+    assert "l'expression exacte « service public »" in parse_query("«service public»").interpretation
+
+
+def test_proximity() -> None:
+    parsed = parse_query('"hôpital public"~5')
+    assert "à moins de 5 mots d'écart" in parsed.interpretation
+
+
+def test_prefix_and_wildcard_use_the_exact_fields() -> None:
+    parsed = parse_query("hôpit*")
+    prefixes = [q for q in parsed.query.subqueries if isinstance(q, wq.Prefix)]
+    assert {(p.fieldname, p.text) for p in prefixes} >= {("question_exact", "hopit")}
+    assert "commençant par « hôpit »" in parsed.interpretation
+    assert isinstance(parse_query("h?pital").query.subqueries[0], wq.Wildcard)
+
+
+def test_fuzzy() -> None:
+    parsed = parse_query("hopitl~")
+    fuzzy = [q for q in parsed.query.subqueries if isinstance(q, wq.FuzzyTerm)]
+    assert fuzzy
+    assert fuzzy[0].maxdist == 1
+    assert "à une faute près" in parsed.interpretation
+    assert parse_query("hopitl~2").query.subqueries[0].maxdist == 2
+    assert ("question", "hopitl") in terms(parsed.query)  # the stemmed fields too
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value", "words"),
+    [
+        ("auteur:Grégoire", "auteur", "gregoire", "de l'auteur"),
+        ("groupe:LR", "groupe", "lr", "du groupe"),
+        ("rubrique:santé", "rubrique", "sante", "en rubrique"),
+        ("ministere:intérieur", "ministere", "interieur", "du ministère"),
+        ("analyse:hôpitaux", "analyse", "hopital", "dans l'analyse"),
+        ("question:hôpitaux", "question", "hopital", "dans le texte de la question"),
+        ("reponse:hôpitaux", "reponse", "hopital", "dans la réponse"),
+        ("legislature:13", "legislature", "13", "13e législature"),
+        ("type:qe", "type", "QE", "questions écrites"),
+        ("statut:repondue", "status", "answered", "répondue"),
+        ("statut:en-attente", "status", "pending", "en attente"),
+        ("statut:retiree", "status", "withdrawn", "retirée"),
+        ("statut:caduque", "status", "lapsed", "caduque"),
+    ],
+)
+def test_field_names(text: str, field: str, value: str, words: str) -> None:
+    parsed = parse_query(text)
+    assert (field, value) in terms(parsed.query)
+    assert words in parsed.interpretation
+    assert parsed.warnings == ()
+
+
+def test_field_with_phrase_and_group() -> None:
+    parsed = parse_query('auteur:"jean dupont"')
+    assert isinstance(parsed.query, wq.Phrase)
+    assert parsed.query.fieldname == "auteur"
+    grouped = parse_query("rubrique:(santé OU sécurité)")
+    assert terms(grouped.query) == {("rubrique", "sante"), ("rubrique", "securite")}
+
+
+def _range(text: str) -> tuple[str, object, object]:
+    q = parse_query(text).query
+    assert isinstance(q, wq.NumericRange), q
+    return q.fieldname, q.start, q.end
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "words"),
+    [
+        ("date:2011", ("qdate", 20110101, 20111231), "question publiée en 2011"),
+        ("date:2011-03", ("qdate", 20110301, 20110331), "question publiée en mars 2011"),
+        ("date:03/2011", ("qdate", 20110301, 20110331), "en mars 2011"),
+        ("date:08/03/2011", ("qdate", 20110308, 20110308), "le 8 mars 2011"),
+        (
+            "date:01/03/2011..30/06/2011",
+            ("qdate", 20110301, 20110630),
+            "entre 1er mars 2011 et 30 juin 2011",
+        ),
+        ("date:2011..2012", ("qdate", 20110101, 20121231), "entre 2011 et 2012"),
+        ("reponse-le:>2012", ("adate", 20121232, None), "réponse publiée après 2012"),
+        ("reponse-le:>=2012", ("adate", 20120101, None), "réponse publiée depuis 2012"),
+        ("date:<2011-03", ("qdate", None, 20110300), "avant mars 2011"),
+        ("mars 2011", ("qdate", 20110301, 20110331), "question publiée en mars 2011"),
+        ("8 mars 2011", ("qdate", 20110308, 20110308), "le 8 mars 2011"),
+        ("delai:>365", ("delai", 366, None), "réponse en plus de 365 jours"),
+    ],
+)
+def test_dates(text: str, expected: tuple[str, object, object], words: str) -> None:
+    assert _range(text) == expected
+    assert words in parse_query(text).interpretation
+
+
+def test_month_and_year_beside_words() -> None:
+    parsed = parse_query("hôpital mars 2011")
+    assert "« hôpital » et question publiée en mars 2011" in parsed.interpretation
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "legislature", "words"),
+    [
+        ("101851", 101851, None, "la question n° 101851 en tête"),
+        ("13-101851QE", 101851, 13, "la question 13-101851QE en tête"),
+        ("13-101851", 101851, 13, "la question 13-101851QE en tête"),
+        ("QANR5L13QE101851", 101851, 13, "la question 13-101851QE en tête"),
+        ("numero:101851", 101851, None, "la question n° 101851 en tête"),
+    ],
+)
+def test_references_are_pinned(text: str, number: int, legislature: int | None, words: str) -> None:
+    parsed = parse_query(text)
+    assert [(r.number, r.legislature) for r in parsed.references] == [(number, legislature)]
+    assert words in parsed.interpretation
+
+
+def test_bare_number_also_searches_texts_citing_it() -> None:
+    parsed = parse_query("101851")
+    assert ("question", "101851") in terms(parsed.query)
+
+
+def test_full_reference_searches_nothing_else() -> None:
+    assert parse_query("13-101851QE").query is wq.NullQuery
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ('"hôpital public', "Guillemet"),
+        ("(hôpital OU clinique", "Parenthèse non refermée"),
+        ("hôpital)", "Parenthèse fermante en trop"),
+        ("hôpital OU", "OU sans terme après"),
+        ("OU hôpital", "OU sans terme avant"),
+        ("hôpital SAUF", "SAUF sans terme"),
+        ("foo:bar", "Champ inconnu « foo: »"),
+        ("date:2011-13", "Date illisible"),
+        ("statut:perdue", "Statut inconnu"),
+        ("type:XX", "Type inconnu"),
+        ("legislature:treize", "Législature illisible"),
+        ("auteur:", "sans valeur"),
+        ("*a", "joker trop large"),
+    ],
+)
+def test_unreadable_input_warns_in_french_and_searches_the_rest(text: str, warning: str) -> None:
+    parsed = parse_query(text)
+    assert any(warning in w for w in parsed.warnings), parsed.warnings
+    assert parsed.interpretation.startswith("Interprétation : ")
+
+
+def test_empty_query_means_everything() -> None:
+    parsed = parse_query("   ")
+    assert parsed.query is None
+    assert parsed.interpretation == "Interprétation : toutes les questions"
+
+
+def test_stop_words_alone_are_dropped_from_a_list_of_words() -> None:
+    parsed = parse_query("le hôpital")
+    assert parsed.interpretation == "Interprétation : « hôpital »"
+
+
+def test_highlight_terms_per_pane() -> None:
+    parsed = parse_query('hôpitaux question:urgence reponse:"service public" -privé')
+    assert "hopital" in parsed.marks("question").stems
+    assert "urgenc" in parsed.marks("question").stems
+    assert "urgenc" not in parsed.marks("answer").stems
+    assert ("service", "public") in parsed.marks("answer").phrases
+    assert "priv" not in parsed.marks("any").stems
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('abé "()*?~:-OUETSAF0123456789/.><«»')), max_size=40))
+def test_never_raises(text: str) -> None:
+    parsed = parse_query(text)
+    assert parsed.interpretation.startswith("Interprétation : ")
