@@ -551,6 +551,13 @@ def question_from_json(
         if answer_page is None and closure_jo_date == answer_date:
             answer_page = _page(_get(closure_jo, "pageJO"))
 
+    question_date = question.date
+    if question_date is None and qtype == "QG":
+        # A question au Gouvernement is not published before the sitting: it is asked
+        # there, and the sitting's transcript is its answer.  Its date is the sitting's.
+        sitting = _get(attributions[0], "infoJO", "dateJO") if attributions else None
+        question_date = _date(sitting, "date de la séance") or answer_date
+
     author = author_from_text(question.text)
     if author is None and oral:
         author = author_from_transcript(answer.text)
@@ -571,7 +578,7 @@ def question_from_json(
         ministry_asked=_ministry(data.get("minInt")),
         ministry_answering=answering,
         question_text=question.text,
-        question_date=question.date,
+        question_date=question_date,
         question_page=question.page,
         answer_text=answer.text,
         answer_date=answer_date,

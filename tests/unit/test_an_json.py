@@ -100,7 +100,7 @@ def test_question_au_gouvernement_qg6() -> None:
     assert (q.uid, q.type, q.number, q.legislature) == ("QANR5L16QG6", "QG", 6, 16)
     assert q.author == "Mme Mélanie Thomin"
     assert q.question_text is None
-    assert q.question_date is None
+    assert q.question_date == "2022-07-13"  # the sitting
     # The answer block has no page; the "Réponse publiée" closure of the same day has it.
     assert (q.answer_date, q.answer_page) == ("2022-07-13", 2334)
     assert q.rubrique == "établissements de santé"
@@ -552,3 +552,11 @@ def test_reponse_publiee_closure_without_answer_block(tmp_path: Path) -> None:
     assert q.status == "answered"
     assert q.answer_text is None
     assert (q.answer_date, q.answer_page) == ("2025-06-03", 4348)
+
+
+def test_question_au_gouvernement_is_dated_by_its_sitting() -> None:
+    path = DATA / "an_json" / "QANR5L16QG6.json"
+    [question] = list(an_json.parse(Source(path, None, path.stat().st_size)))
+    assert isinstance(question, Question)
+    assert question.question_text is None
+    assert question.question_date == question.answer_date == "2022-07-13"
