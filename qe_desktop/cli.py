@@ -179,7 +179,9 @@ def format_question(q: Question) -> str:
         line("Ministère attributaire", q.ministry_answering),
         line("Question publiée au JO", jo(q.question_date, q.question_page)),
         line("Réponse publiée au JO", jo(q.answer_date, q.answer_page)),
-        line("Statut", STATUS_FR.get(q.status, q.status) + (f" ({q.closure_label})" if q.closure_label else "")),
+        line(
+            "Statut", STATUS_FR.get(q.status, q.status) + (f" ({q.closure_label})" if q.closure_label else "")
+        ),
         line("Signalement", format_date_fr(q.signal_date) if q.signal_date else None),
         line("Renouvellements", ", ".join(format_date_fr(d) for d in q.renewal_dates)),
         line("Errata", " ; ".join(q.errata)),
@@ -267,7 +269,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
 
     p = sub.add_parser("import", parents=[common], help="importe des fichiers, dossiers ou archives zip")
-    p.add_argument("paths", nargs="*", metavar="CHEMIN", help="fichier JSON/XML/texte, dossier ou archive zip")
+    p.add_argument(
+        "paths", nargs="*", metavar="CHEMIN", help="fichier JSON/XML/texte, dossier ou archive zip"
+    )
     p.add_argument("--sample", action="store_true", help="importe le corpus d'exemple fourni")
     p.add_argument("--json", action="store_true", help="rapport en JSON")
     p.set_defaults(func=cmd_import)
@@ -277,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="la fiche en JSON")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("status", parents=[common], help="compte les questions par législature, type et statut")
+    p = sub.add_parser(
+        "status", parents=[common], help="compte les questions par législature, type et statut"
+    )
     p.add_argument("--json", action="store_true", help="en JSON")
     p.set_defaults(func=cmd_status)
 

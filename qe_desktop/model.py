@@ -305,6 +305,8 @@ class SearchResult:
             "interpretation": self.interpretation,
             "total": self.total,
             "hits": [h.record() for h in self.hits],
-            "facets": {name: [{"value": v, "count": c} for v, c in values] for name, values in self.facets.items()},
+            "facets": {
+                name: [{"value": v, "count": c} for v, c in values] for name, values in self.facets.items()
+            },
             "warnings": list(self.warnings),
         }

@@ -218,7 +218,9 @@ class CorpusStore:
                 continue
             (added if old is None else updated).append(uid)
             rows.append(self._row(q, digest, now))
-            sources.append((uid, q.source_format, q.source_name, zlib.compress(q.source_raw.encode("utf-8"), 1)))
+            sources.append(
+                (uid, q.source_format, q.source_name, zlib.compress(q.source_raw.encode("utf-8"), 1))
+            )
         columns = (
             *QUESTION_COLUMNS,
             *(f"source_{n}" for n in _SOURCE_COPIES),
@@ -234,7 +236,9 @@ class CorpusStore:
                     conn.executemany(
                         f"INSERT INTO questions ({', '.join(f'[{c}]' for c in columns)}) VALUES ({marks}) "
                         "ON CONFLICT(uid) DO UPDATE SET "
-                        + ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in ("uid", "imported_at")),
+                        + ", ".join(
+                            f"[{c}] = excluded.[{c}]" for c in columns if c not in ("uid", "imported_at")
+                        ),
                         rows,
                     )
                     conn.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", sources)
@@ -250,7 +254,8 @@ class CorpusStore:
         for name in QUESTION_COLUMNS:
             value = getattr(q, name)
             if name in _TUPLE_FIELDS:
-                value = json.dumps(list(value), ensure_ascii=False)
+                # Mostly empty: skip json.dumps for those ("[]" is what it gives).
+                value = json.dumps(list(value), ensure_ascii=False) if value else "[]"
             values.append(value)
         values.extend(getattr(q, n) for n in _SOURCE_COPIES)
         values.extend((digest, now, now))
@@ -291,7 +296,16 @@ class CorpusStore:
                 conn.executemany(
                     "INSERT OR REPLACE INTO organes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (o.uid, o.code_type, o.label, o.short_label, o.abbrev, o.start_date, o.end_date, o.legislature)
+                        (
+                            o.uid,
+                            o.code_type,
+                            o.label,
+                            o.short_label,
+                            o.abbrev,
+                            o.start_date,
+                            o.end_date,
+                            o.legislature,
+                        )
                         for o in organes
                     ],
                 )
@@ -310,7 +324,10 @@ class CorpusStore:
             for start in range(0, len(refs), 900):
                 chunk = refs[start : start + 900]
                 marks = ",".join("?" * len(chunk))
-                found.update(r[0] for r in conn.execute(f"SELECT uid FROM questions WHERE {column} IN ({marks})", chunk))
+                found.update(
+                    r[0]
+                    for r in conn.execute(f"SELECT uid FROM questions WHERE {column} IN ({marks})", chunk)
+                )
         return sorted(found)
 
     def _resolve(self, uids: Iterable[str]) -> list[str]:
@@ -348,7 +365,9 @@ class CorpusStore:
             ).fetchall()
             updates: list[tuple[Any, ...]] = []
             for row in rows:
-                (uid, author, constituency, group, group_abbrev, s_author, s_const, s_group, s_abbrev) = row[:9]
+                (uid, author, constituency, group, group_abbrev, s_author, s_const, s_group, s_abbrev) = row[
+                    :9
+                ]
                 civ, first, last, dep, circo, fallback, o_label, o_abbrev = row[9:]
                 new_author = " ".join(p for p in (civ, first, last) if p) or s_author
                 new_const = constituency_label(dep, circo)
@@ -358,7 +377,12 @@ class CorpusStore:
                 new_const = new_const or s_const
                 new_group = s_group or o_label
                 new_abbrev = s_abbrev or o_abbrev
-                if (new_author, new_const, new_group, new_abbrev) != (author, constituency, group, group_abbrev):
+                if (new_author, new_const, new_group, new_abbrev) != (
+                    author,
+                    constituency,
+                    group,
+                    group_abbrev,
+                ):
                     updates.append((new_author, new_const, new_group, new_abbrev, uid))
                     changed.append(uid)
             conn.executemany(
@@ -445,7 +469,9 @@ class CorpusStore:
             raise KeyError(uid)
         return row[0], row[1], zlib.decompress(row[2]).decode("utf-8")
 
-    def iter_batches(self, batch_size: int = 1000, columns: Sequence[str] | None = None) -> Iterator[list[Question]]:
+    def iter_batches(
+        self, batch_size: int = 1000, columns: Sequence[str] | None = None
+    ) -> Iterator[list[Question]]:
         """Every question, in uid order, a batch at a time (for reindexing)."""
         last = ""
         select = self._select()

@@ -841,6 +841,17 @@ def _parse_stream(stream: IO[bytes], source_name: str) -> Iterator[ParsedItem]:
     if not head.strip():
         yield Rejection(source_name, "fichier vide")
         return
+    if complete:
+        # Fast path for the common case, one small {"question": {...}} document (a dump
+        # member): parse it once.  Anything else takes the general path below, which
+        # also words the errors.
+        try:
+            document = json.loads(head)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            document = None
+        if isinstance(document, dict) and len(document) == 1 and isinstance(document.get("question"), dict):
+            yield _map_record(document["question"], 1, source_name)
+            return
     try:
         layout = _layout(head, complete)
         if not layout.many:

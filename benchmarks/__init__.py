@@ -1,0 +1,1 @@
+"""Reproducible benchmarks and the synthetic corpus generator (not shipped with the app)."""
