@@ -1,0 +1,389 @@
+"""A question as HTML: key data, question pane, answer pane, and the citation line.
+
+Shared by the reader (each part goes into its own pane) and the exports (one
+standalone document).  The HTML sticks to what Qt's rich-text engine renders
+(``QTextDocument``): plain block elements, tables, class selectors, and font
+sizes as keywords (``large``, ``small``) so that the reader's zoom, which sets
+the default font, scales everything.  Every piece of text is escaped.
+
+Search matches are given as character spans of the plain text (the search
+package computes them with the same French analysis as the index) and come
+out as ``<span class="hit"><a name="hit-question-0"></a>…</span>``; the
+anchors let the reader move from one match to the next.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from qe_desktop.dates import days_between, format_date_fr
+from qe_desktop.model import Question
+from qe_desktop.paths import resources_dir
+
+#: A match in a text: [start, end) character offsets.
+Span = tuple[int, int]
+
+TYPE_LABELS: dict[str, str] = {
+    "QE": "Question écrite",
+    "QG": "Question au Gouvernement",
+    "QOSD": "Question orale sans débat",
+}
+STATUS_LABELS: dict[str, str] = {
+    "answered": "Répondue",
+    "pending": "En attente de réponse",
+    "withdrawn": "Retirée",
+    "lapsed": "Caduque",
+}
+CHAMBER_LABELS: dict[str, str] = {"AN": "AN", "SENAT": "Sénat"}
+
+#: Prefix of the anchors that mark the start of each match.
+HIT_ANCHOR_PREFIX = "hit-"
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Highlights:
+    """Matches to mark in each text of a question (spans into the plain text)."""
+
+    question: tuple[Span, ...] = ()
+    answer: tuple[Span, ...] = ()
+    analyse: tuple[Span, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.question) + len(self.answer) + len(self.analyse)
+
+
+NO_HIGHLIGHTS = Highlights()
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDatum:
+    """One line of the "Données clés": a French label and its value (plain text)."""
+
+    label: str
+    value: str
+    href: str | None = None
+
+
+# -- small facts about a question -------------------------------------------------
+
+
+def ordinal(n: int) -> str:
+    """``13e``, ``1re``."""
+    return "1re" if n == 1 else f"{n}e"
+
+
+def jo_reference(iso: str | None, page: int | None) -> str:
+    """``8 mars 2011, page 2121`` (without the page when it is unknown); '' without a date."""
+    if not iso:
+        return ""
+    text = format_date_fr(iso)
+    return f"{text}, page {page}" if page else text
+
+
+def days_to_answer(q: Question) -> int | None:
+    """Days from the question's publication to the answer's, None without an answer."""
+    if q.status != "answered":
+        return None
+    return days_between(q.question_date, q.answer_date)
+
+
+def days_pending(q: Question, today: date | None = None) -> int | None:
+    """Days a pending question has been waiting for its answer."""
+    if q.status != "pending" or not q.question_date:
+        return None
+    return days_between(q.question_date, (today or date.today()).isoformat())
+
+
+def days_label(days: int) -> str:
+    return "1 jour" if abs(days) == 1 else f"{days} jours"
+
+
+def status_text(q: Question, today: date | None = None) -> str:
+    """The status as a sentence: ``En attente de réponse depuis 412 jours``, ``Retirée le …``."""
+    if q.status == "pending":
+        waiting = days_pending(q, today)
+        if waiting is None:
+            return "En attente de réponse"
+        return f"En attente de réponse depuis {days_label(waiting)}"
+    label = STATUS_LABELS.get(q.status, q.status)
+    if q.status == "answered":
+        return label
+    when = f" le {format_date_fr(q.closure_date)}" if q.closure_date else ""
+    why = f" ({q.closure_label})" if q.closure_label else ""
+    return f"{label}{when}{why}"
+
+
+def title(q: Question) -> str:
+    """``Question écrite n° 101851 — 13e législature``."""
+    kind = TYPE_LABELS.get(q.type, q.type)
+    number = f" n° {q.number}" if q.number is not None else ""
+    legislature = f" — {ordinal(q.legislature)} législature" if q.legislature else ""
+    return f"{kind}{number}{legislature}"
+
+
+def official_url(q: Question) -> str | None:
+    """The question's page on the chamber's site, as the source gave it."""
+    return q.url or None
+
+
+def citation(q: Question) -> str:
+    """The reference to paste in a note, e.g.
+
+    ``QE n° 101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011,
+    p. 2121 ; réponse JO du 14 juin 2011, p. 6264``.  Parts the record lacks
+    (author, page, answer) are left out rather than guessed.
+    """
+    head = f"{q.type} n° {q.number}" if q.number is not None else q.uid
+    if q.author:
+        head += f" de {q.author}"
+    if q.legislature:
+        head += f" ({ordinal(q.legislature)} législature)"
+    parts = [head]
+    if q.question_date:
+        chamber = CHAMBER_LABELS.get(q.chamber, q.chamber)
+        published = f"JO {chamber} du {format_date_fr(q.question_date)}"
+        if q.question_page:
+            published += f", p. {q.question_page}"
+        parts.append(published)
+    text = ", ".join(parts)
+    if q.answer_date:
+        answer = f"réponse JO du {format_date_fr(q.answer_date)}"
+        if q.answer_page:
+            answer += f", p. {q.answer_page}"
+        text += f" ; {answer}"
+    return text
+
+
+def key_data(q: Question, today: date | None = None) -> list[KeyDatum]:
+    """The "Données clés" that the record has, in reading order."""
+    rows: list[tuple[str, str | None, str | None]] = [
+        ("Auteur", q.author, None),
+        ("Circonscription", q.constituency, None),
+        ("Groupe", _group(q), None),
+        ("Rubrique", q.rubrique, None),
+        ("Tête d'analyse", q.tete_analyse, None),
+        ("Analyse", q.analyse, None),
+        ("Ministère interrogé", q.ministry_asked, None),
+        ("Ministère attributaire", q.ministry_answering, None),
+        ("Question publiée au JO", jo_reference(q.question_date, q.question_page), None),
+        ("Réponse publiée au JO", jo_reference(q.answer_date, q.answer_page), None),
+        ("Statut", status_text(q, today), None),
+    ]
+    delay = days_to_answer(q)
+    if delay is not None:
+        rows.append(("Délai de réponse", days_label(delay), None))
+    if q.signal_date:
+        rows.append(
+            ("Signalement", f"Question signalée au Gouvernement le {format_date_fr(q.signal_date)}", None)
+        )
+    if q.renewal_dates:
+        rows.append(("Renouvellements", ", ".join(format_date_fr(d) for d in q.renewal_dates), None))
+    if q.errata:
+        rows.append(("Errata", " ; ".join(q.errata), None))
+    url = official_url(q)
+    if url:
+        rows.append(("Page officielle", url, url))
+    return [KeyDatum(label, value, href) for label, value, href in rows if value]
+
+
+def _group(q: Question) -> str | None:
+    if q.group and q.group_abbrev and q.group_abbrev != q.group:
+        return f"{q.group} ({q.group_abbrev})"
+    return q.group or q.group_abbrev
+
+
+# -- text with marks ------------------------------------------------------------
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """Split a plain text on blank lines: (offset of the paragraph in ``text``, paragraph)."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        _append_paragraph(out, text, start, m.start())
+        start = m.end()
+    _append_paragraph(out, text, start, len(text))
+    return out
+
+
+def _append_paragraph(out: list[tuple[int, str]], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    stripped = chunk.strip()
+    if stripped:
+        out.append((start + lead, stripped))
+
+
+def normalise_spans(spans: Iterable[Span], length: int) -> list[Span]:
+    """Sorted, clipped to the text, overlapping or touching spans merged, empty ones dropped."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(length, e)) for s, e in spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+class _Marker:
+    """Escapes text and wraps matches; numbers the match anchors of one pane."""
+
+    def __init__(self, pane: str, spans: Sequence[Span], length: int) -> None:
+        self.pane = pane
+        self.spans = normalise_spans(spans, length)
+        self.count = 0
+
+    def mark(self, text: str, offset: int) -> str:
+        """HTML for ``text``, which starts at ``offset`` in the full text."""
+        out: list[str] = []
+        pos = 0
+        end_of_text = offset + len(text)
+        for start, end in self.spans:
+            if end <= offset or start >= end_of_text:
+                continue
+            s, e = max(start, offset) - offset, min(end, end_of_text) - offset
+            out.append(_escape_lines(text[pos:s]))
+            anchor = f"{HIT_ANCHOR_PREFIX}{self.pane}-{self.count}"
+            self.count += 1
+            out.append(f'<span class="hit"><a name="{anchor}"></a>{_escape_lines(text[s:e])}</span>')
+            pos = e
+        out.append(_escape_lines(text[pos:]))
+        return "".join(out)
+
+
+def _escape_lines(text: str) -> str:
+    return "<br />".join(html.escape(line, quote=True) for line in text.split("\n"))
+
+
+def text_html(text: str | None, spans: Sequence[Span] = (), *, pane: str) -> str:
+    """Paragraphs of a plain text, escaped, with the matches marked."""
+    if not text or not text.strip():
+        return '<p class="missing">Texte non disponible.</p>'
+    marker = _Marker(pane, spans, len(text))
+    return "\n".join(f'<p class="text">{marker.mark(para, offset)}</p>' for offset, para in paragraphs(text))
+
+
+# -- the parts of the reader ------------------------------------------------------
+
+
+def key_data_html(
+    q: Question, highlights: Highlights = NO_HIGHLIGHTS, today: date | None = None, *, columns: int = 1
+) -> str:
+    """The heading of the question (title, analyse) and its "Données clés" table.
+
+    ``columns=2`` sets the data in two pairs of columns (the reader, short of height).
+    """
+    analyse = q.analyse or q.tete_analyse or q.rubrique or ""
+    marker = _Marker("analyse", highlights.analyse, len(analyse))
+    parts = [
+        f'<p class="kind">{_esc(title(q))}</p>',
+        f'<h1 class="analyse">{marker.mark(analyse, 0)}</h1>' if analyse else "",
+        '<table class="keydata" cellspacing="0" cellpadding="2">',
+    ]
+    cells = []
+    for datum in key_data(q, today):
+        value = _esc(datum.value)
+        if datum.href:
+            value = f'<a href="{_esc(datum.href)}">{value}</a>'
+        cells.append(f'<td class="label">{_esc(datum.label)}</td><td class="value">{value}</td>')
+    per_column = -(-len(cells) // max(1, columns))
+    for row in range(per_column):
+        line = [cells[row + c * per_column] for c in range(columns) if row + c * per_column < len(cells)]
+        parts.append("<tr>" + '<td class="gap"></td>'.join(line) + "</tr>")
+    parts.append("</table>")
+    return "\n".join(p for p in parts if p)
+
+
+def question_html(q: Question, spans: Sequence[Span] = ()) -> str:
+    """The question pane: heading, JO reference, text."""
+    chamber = CHAMBER_LABELS.get(q.chamber, q.chamber)
+    ref = jo_reference(q.question_date, q.question_page)
+    meta = f"Publiée au JO {chamber} du {ref}" if ref else "Date de publication inconnue"
+    if q.ministry_asked:
+        meta += f" — {q.ministry_asked}"
+    return "\n".join(
+        [
+            '<h2 class="pane">Question</h2>',
+            f'<p class="jo">{_esc(meta)}</p>',
+            _QG_QUESTION
+            if q.type == "QG" and not (q.question_text or "").strip()
+            else text_html(q.question_text, spans, pane="question"),
+        ]
+    )
+
+
+_QG_QUESTION = (
+    '<p class="missing">Question posée oralement en séance : '
+    "son texte figure dans le compte rendu, avec la réponse.</p>"
+)
+
+
+def answer_html(q: Question, spans: Sequence[Span] = (), today: date | None = None) -> str:
+    """The answer pane: heading, JO reference, text; for an unanswered question, why there is none."""
+    parts = ['<h2 class="pane">Réponse</h2>']
+    if q.answer_date or q.answer_text:
+        ref = jo_reference(q.answer_date, q.answer_page)
+        meta = f"Publiée au JO du {ref}" if ref else "Date de publication inconnue"
+        if q.ministry_answering:
+            meta += f" — {q.ministry_answering}"
+        delay = days_to_answer(q)
+        if delay is not None:
+            meta += f" — après {days_label(delay)}"
+        parts.append(f'<p class="jo">{_esc(meta)}</p>')
+        if q.answer_text:
+            parts.append(text_html(q.answer_text, spans, pane="answer"))
+        else:
+            parts.append(
+                '<p class="missing">La réponse est publiée au JO ; son texte n\'est pas dans le corpus.</p>'
+            )
+    else:
+        parts.append(f'<p class="pending">{_esc(status_text(q, today))}</p>')
+    return "\n".join(parts)
+
+
+@functools.cache
+def stylesheet(*, dark: bool = False) -> str:
+    """The reader's CSS (``resources/reader.css``, plus ``reader-dark.css`` on a dark palette)."""
+    base = resources_dir()
+    css = _read_css(base / "reader.css")
+    if dark:
+        css += "\n" + _read_css(base / "reader-dark.css")
+    return css
+
+
+def _read_css(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def document_html(
+    q: Question,
+    highlights: Highlights = NO_HIGHLIGHTS,
+    today: date | None = None,
+    *,
+    css: str | None = None,
+) -> str:
+    """One standalone HTML document: key data, then question, then answer (for exports)."""
+    style = stylesheet() if css is None else css
+    return (
+        '<html><head><meta charset="utf-8" />'
+        f"<title>{_esc(title(q))}</title><style>{style}</style></head><body>\n"
+        f"{key_data_html(q, highlights, today)}\n"
+        f"{question_html(q, highlights.question)}\n"
+        f"{answer_html(q, highlights.answer, today)}\n"
+        "</body></html>"
+    )
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)

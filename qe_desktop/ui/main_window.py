@@ -1,0 +1,1058 @@
+"""The main window: search bar, filters, results, reader, "questions proches", status bar.
+
+The window wires the panels together and fans out what operations change
+(``Changes``); the panels never reach into each other or into a database.
+All the work happens in ``workers``: the window only sends requests and shows
+results, ignoring those that a newer request has replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qe_desktop.model import SearchRequest
+from qe_desktop.paths import DataPaths
+from qe_desktop.render import ordinal
+from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
+from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
+from qe_desktop.ui.reader import Reader
+from qe_desktop.ui.results_model import ResultsModel
+from qe_desktop.ui.search_bar import SearchBar, count_text
+from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
+from qe_desktop.ui.workers import (
+    CorpusStatus,
+    DataOpened,
+    Failure,
+    ImportDone,
+    Progress,
+    QuestionLoaded,
+    ReadJobs,
+    SearchDone,
+    SimilarFound,
+    WriteJobs,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+SIMILAR_DELAY_MS = 300
+SAMPLE_BANNER = (
+    "Le dossier de données était vide : QE Desktop y a importé le <b>corpus d'exemple</b> "
+    "({count}, de vraies questions de l'Assemblée nationale) pour que vous puissiez l'essayer."
+)
+
+
+@dataclass
+class History:
+    """Questions opened, for Précédente / Suivante (Alt+← / Alt+→)."""
+
+    items: list[str] = field(default_factory=list)
+    position: int = -1
+
+    @property
+    def current(self) -> str | None:
+        return self.items[self.position] if 0 <= self.position < len(self.items) else None
+
+    def visit(self, uid: str) -> None:
+        if uid == self.current:
+            return
+        del self.items[self.position + 1 :]
+        self.items.append(uid)
+        self.position = len(self.items) - 1
+
+    def can_go_back(self) -> bool:
+        return self.position > 0
+
+    def can_go_forward(self) -> bool:
+        return self.position < len(self.items) - 1
+
+    def back(self) -> str | None:
+        if not self.can_go_back():
+            return None
+        self.position -= 1
+        return self.current
+
+    def forward(self) -> str | None:
+        if not self.can_go_forward():
+            return None
+        self.position += 1
+        return self.current
+
+
+class SimilarList(QListWidget):
+    """The "Questions proches": items of two or three lines, each as tall as its wrapped text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("similar_list")
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setSpacing(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit_items(self) -> None:
+        """Qt sizes wrapped items before it knows the final width: size them ourselves."""
+        width = self.viewport().width() - 2 * self.spacing() - 8
+        metrics = self.fontMetrics()
+        for row in range(self.count()):
+            item = self.item(row)
+            if item is None:
+                continue
+            rect = metrics.boundingRect(
+                QRect(0, 0, max(40, width), 10_000), Qt.TextFlag.TextWordWrap, item.text()
+            )
+            item.setSizeHint(QSize(width, rect.height() + 6))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_items()
+
+
+class Banner(QFrame):
+    """A message above the search bar, with an action and a close button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        # Palette roles, not colours: the banner follows the light or dark system theme.
+        self.setStyleSheet(
+            "QFrame#banner { background: palette(alternate-base); border-bottom: 1px solid palette(mid); }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        icon = QLabel()
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(22, 22)
+        )
+        layout.addWidget(icon)
+        self.label = QLabel()
+        self.label.setObjectName("banner_text")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.label, 1)
+        self.action_button = QPushButton("Importer des données réelles…")
+        self.action_button.setObjectName("banner_import")
+        layout.addWidget(self.action_button)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Masquer ce message")
+        close.clicked.connect(self.hide)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, html: str) -> None:
+        self.label.setText(html)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """QE Desktop's window."""
+
+    ready = Signal()  # a search's results are shown (the first one: the data folder is open)
+    question_shown = Signal(str)  # uid
+    job_progressed = Signal(object)  # workers.Progress of the writer's job
+    job_finished = Signal()  # the writer's job ended (done, failed or cancelled)
+    import_reported = Signal(object)  # ImportReport, once the dialog shows it
+    error_shown = Signal(str)  # a French message shown to the user
+
+    def __init__(self, paths: DataPaths, *, today: date | None = None) -> None:
+        super().__init__()
+        self.paths = paths
+        self.today = today
+        self.settings = Settings(paths)
+        self.setWindowTitle("QE Desktop — questions écrites du Parlement")
+        self.setObjectName("main_window")
+        self.setAcceptDrops(True)
+
+        self.writes = WriteJobs(paths, self)
+        self.reads = ReadJobs(paths, self)
+        self.reads.today = today
+        self.index_ready = False
+        self.search_token = 0
+        self.load_token = 0
+        self.filters: list[Filter] = []
+        self.history = History()
+        self.current_uid: str | None = None
+        self.last_done: SearchDone | None = None
+        self.import_dialog: ImportDialog | None = None
+        self.error_box: QMessageBox | None = None
+        self._open_first_hit = True
+        self._remember_next = True
+        self._selecting = False
+        self._shutdown_done = False
+
+        self.similar_timer = QTimer(self)
+        self.similar_timer.setSingleShot(True)
+        self.similar_timer.setInterval(SIMILAR_DELAY_MS)
+        self.similar_timer.timeout.connect(self.on_similar_timer_timeout)
+
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        self._restore_settings()
+
+    # -- construction -------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.banner = Banner()
+        self.search_bar = SearchBar()
+
+        self.facets = FacetPanel()
+        self.facets.setMinimumWidth(170)
+        self.chips = FilterChips()
+
+        self.model = ResultsModel(self.today)
+        self.table = QTableView()
+        self.table.setObjectName("results_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        for column, width in enumerate((110, 135, 220, 360, 170, 115, 70)):
+            self.table.setColumnWidth(column, width)
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.setSpacing(0)
+        results_layout.addWidget(self.chips)
+        results_layout.addWidget(self.table, 1)
+
+        self.reader = Reader()
+        self.reader_bar = QToolBar("Lecture")
+        self.reader_bar.setObjectName("reader_toolbar")
+        self.reader_bar.setIconSize(QSize(16, 16))
+        self.reader_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.match_label = QLabel()
+        self.match_label.setObjectName("match_label")
+        reader_box = QWidget()
+        reader_layout = QVBoxLayout(reader_box)
+        reader_layout.setContentsMargins(0, 0, 0, 0)
+        reader_layout.setSpacing(0)
+        reader_layout.addWidget(self.reader_bar)
+        reader_layout.addWidget(self.reader, 1)
+
+        self.similar = SimilarList()
+        similar_box = QWidget()
+        similar_layout = QVBoxLayout(similar_box)
+        similar_layout.setContentsMargins(4, 4, 0, 0)
+        similar_title = QLabel("<b>Questions proches</b>")
+        similar_title.setToolTip(
+            "Les questions les plus proches par l'analyse et le texte : déjà posée ? déjà répondue ?"
+        )
+        similar_layout.addWidget(similar_title)
+        similar_layout.addWidget(self.similar, 1)
+
+        self.reader_split = QSplitter(Qt.Orientation.Horizontal)
+        self.reader_split.setObjectName("reader_similar_split")
+        self.reader_split.addWidget(reader_box)
+        self.reader_split.addWidget(similar_box)
+        self.reader_split.setStretchFactor(0, 1)
+        self.reader_split.setSizes([1000, 230])
+
+        self.content_split = QSplitter(Qt.Orientation.Vertical)
+        self.content_split.setObjectName("content_split")
+        self.content_split.addWidget(results)
+        self.content_split.addWidget(self.reader_split)
+        self.content_split.setStretchFactor(1, 1)
+        self.content_split.setSizes([250, 600])
+
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("main_split")
+        self.main_split.addWidget(self.facets)
+        self.main_split.addWidget(self.content_split)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([230, 1170])
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.search_bar)
+        layout.addWidget(self.main_split, 1)
+        self.setCentralWidget(central)
+
+        status = self.statusBar()
+        self.corpus_label = QLabel("Ouverture…")
+        self.corpus_label.setObjectName("corpus_label")
+        self.index_label = QLabel()
+        self.index_label.setObjectName("index_label")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("job_progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setObjectName("cancel_job")
+        self.cancel_button.setText("Annuler")
+        self.cancel_button.setToolTip("Interrompre la tâche en cours")
+        self.cancel_button.hide()
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.cancel_button)
+        status.addPermanentWidget(self.corpus_label)
+        status.addPermanentWidget(self.index_label)
+        self.resize(1400, 900)
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | list[QKeySequence] | None = None,
+        *,
+        tip: str | None = None,
+        icon: QStyle.StandardPixmap | None = None,
+        name: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if isinstance(shortcut, list | QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if tip:
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work wherever the focus is
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_import = self._action(
+            "&Importer des fichiers…",
+            self.choose_files_to_import,
+            QKeySequence.StandardKey.Open,
+            name="import",
+        )
+        self.act_import_folder = self._action(
+            "Importer un &dossier…", self.choose_folder_to_import, "Ctrl+Shift+O", name="import_folder"
+        )
+        self.act_reindex = self._action(
+            "&Reconstruire l'index de recherche", self.rebuild_index, name="reindex"
+        )
+        self.act_quit = self._action("&Quitter", self.close, QKeySequence.StandardKey.Quit, name="quit")
+        self.act_focus_search = self._action(
+            "Aller à la recherche", self.focus_search, "Ctrl+L", name="focus_search"
+        )
+        self.act_find = self._action(
+            "Rechercher dans la &page…", self.reader.open_find, QKeySequence.StandardKey.Find, name="find"
+        )
+        self.act_next_match = self._action(
+            "Occurrence suivante",
+            self.reader.next_match,
+            "F3",
+            tip="Mot trouvé suivant, dans la question puis la réponse (F3)",
+            icon=sp.SP_ArrowDown,
+            name="next_match",
+        )
+        self.act_previous_match = self._action(
+            "Occurrence précédente",
+            self.reader.previous_match,
+            "Shift+F3",
+            tip="Mot trouvé précédent (Maj+F3)",
+            icon=sp.SP_ArrowUp,
+            name="previous_match",
+        )
+        self.act_copy_reference = self._action(
+            "Copier la référence",
+            self.copy_reference,
+            "Ctrl+Shift+C",
+            tip="Copier la référence de la question pour une note (Ctrl+Maj+C)",
+            icon=sp.SP_DialogSaveButton,
+            name="copy_reference",
+        )
+        self.act_official_page = self._action(
+            "Page officielle",
+            self.open_official_page,
+            tip="Ouvrir la page de la question sur le site de l'Assemblée",
+            icon=sp.SP_DirLinkIcon,
+            name="official_page",
+        )
+        self.act_back = self._action(
+            "Précédente",
+            self.go_back,
+            "Alt+Left",
+            tip="Question précédemment ouverte (Alt+←)",
+            icon=sp.SP_ArrowBack,
+            name="back",
+        )
+        self.act_forward = self._action(
+            "Suivante",
+            self.go_forward,
+            "Alt+Right",
+            tip="Question suivante dans l'historique (Alt+→)",
+            icon=sp.SP_ArrowForward,
+            name="forward",
+        )
+        self.act_zoom_in = self._action(
+            "Agrandir le texte",
+            self.zoom_in,
+            [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")],
+            name="zoom_in",
+        )
+        self.act_zoom_out = self._action(
+            "Réduire le texte", self.zoom_out, QKeySequence.StandardKey.ZoomOut, name="zoom_out"
+        )
+        self.act_zoom_reset = self._action("Taille normale", self.zoom_reset, "Ctrl+0", name="zoom_reset")
+        self.act_vertical = self._action(
+            "Réponse dessous",
+            self.toggle_vertical,
+            "Ctrl+Shift+D",
+            tip="Question et réponse côte à côte, ou l'une sous l'autre",
+            name="vertical",
+        )
+        self.act_vertical.setCheckable(True)
+        self.act_show_filters = self._action(
+            "Panneau des filtres", self.toggle_filters, "Ctrl+Shift+F", name="filters"
+        )
+        self.act_show_filters.setCheckable(True)
+        self.act_show_filters.setChecked(True)
+        self.act_results = self._action(
+            "Aller aux résultats", self.focus_results, "Ctrl+R", name="focus_results"
+        )
+        self.act_shortcuts = self._action(
+            "&Raccourcis clavier",
+            self.show_shortcuts,
+            QKeySequence.StandardKey.HelpContents,
+            name="shortcuts",
+        )
+        self.act_query_help = self._action(
+            "Le &langage de recherche", self.search_bar.show_help, "Ctrl+Shift+?", name="query_help"
+        )
+        self.act_about = self._action("À &propos de QE Desktop", self.show_about, name="about")
+        for action in (self.act_back, self.act_forward, self.act_copy_reference, self.act_official_page):
+            action.setEnabled(False)
+
+        bar = self.reader_bar
+        bar.addAction(self.act_back)
+        bar.addAction(self.act_forward)
+        bar.addSeparator()
+        bar.addAction(self.act_copy_reference)
+        bar.addAction(self.act_official_page)
+        bar.addSeparator()
+        bar.addAction(self.act_previous_match)
+        bar.addAction(self.act_next_match)
+        bar.addWidget(self.match_label)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred)
+        bar.addWidget(spacer)
+        bar.addAction(self.act_vertical)
+        bar.addAction(self.act_zoom_out)
+        bar.addAction(self.act_zoom_in)
+        for action, text in ((self.act_zoom_out, "A−"), (self.act_zoom_in, "A+")):
+            button = bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setText(text)
+                button.setToolTip(f"{action.text()} ({native_keys(action.shortcut())})")
+        for action in (self.act_previous_match, self.act_next_match):
+            button = bar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        files = menu.addMenu("&Fichier")
+        files.addActions([self.act_import, self.act_import_folder])
+        files.addSeparator()
+        files.addAction(self.act_reindex)
+        files.addSeparator()
+        files.addAction(self.act_quit)
+        edit = menu.addMenu("&Édition")
+        edit.addActions([self.act_copy_reference, self.act_find, self.act_focus_search, self.act_results])
+        view = menu.addMenu("&Affichage")
+        view.addActions([self.act_next_match, self.act_previous_match])
+        view.addSeparator()
+        view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset])
+        view.addSeparator()
+        view.addActions([self.act_vertical, self.act_show_filters])
+        go = menu.addMenu("A&ller")
+        go.addActions([self.act_back, self.act_forward, self.act_official_page])
+        help_menu = menu.addMenu("Ai&de")
+        help_menu.addActions([self.act_shortcuts, self.act_query_help])
+        help_menu.addSeparator()
+        help_menu.addAction(self.act_about)
+
+    def _connect(self) -> None:
+        self.search_bar.search_requested.connect(self.on_search_bar_search_requested)
+        self.search_bar.query_committed.connect(self.on_search_bar_query_committed)
+        self.search_bar.sort_changed.connect(self.on_search_bar_sort_changed)
+        self.facets.filter_toggled.connect(self.on_facets_filter_toggled)
+        self.chips.filter_removed.connect(self.on_chips_filter_removed)
+        self.chips.cleared.connect(self.on_chips_cleared)
+        self.model.more_requested.connect(self.on_model_more_requested)
+        self.model.sort_requested.connect(self.on_model_sort_requested)
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(self.on_table_current_row_changed)
+        self.table.activated.connect(self.on_table_activated)
+        self.similar.itemActivated.connect(self.on_similar_item_activated)
+        self.similar.itemClicked.connect(self.on_similar_item_activated)
+        self.reader.match_changed.connect(self.match_label.setText)
+        self.banner.action_button.clicked.connect(self.choose_files_to_import)
+        self.cancel_button.clicked.connect(self.on_cancel_button_clicked)
+
+        writer = self.writes.writer
+        writer.job_started.connect(self.on_writer_job_started)
+        writer.progressed.connect(self.on_writer_progressed)
+        writer.data_opened.connect(self.on_writer_data_opened)
+        writer.import_finished.connect(self.on_writer_import_finished)
+        writer.index_rebuilt.connect(self.on_writer_index_rebuilt)
+        writer.failed.connect(self.on_writer_failed)
+        writer.job_ended.connect(self.on_writer_job_ended)
+        self.reads.search_finished.connect(self.on_reads_search_finished)
+        self.reads.question_loaded.connect(self.on_reads_question_loaded)
+        self.reads.similar_found.connect(self.on_reads_similar_found)
+
+    # -- settings ---------------------------------------------------------------------
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {
+            "main_split": self.main_split,
+            "content_split": self.content_split,
+            "reader_similar_split": self.reader_split,
+            "reader_split": self.reader.split,
+            "reader_panes": self.reader.panes,
+        }
+
+    def _restore_settings(self) -> None:
+        s = self.settings
+        geometry = s.state("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for name, splitter in self._splitters().items():
+            state = s.state(name)
+            if state is not None:
+                splitter.restoreState(state)
+        header = s.state("results_header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        self.reader.set_vertical(s.vertical_reader)
+        self.act_vertical.setChecked(s.vertical_reader)
+        self.reader.set_zoom(s.zoom)
+        self.search_bar.field.set_history(s.history)
+        if s.sort:
+            self.search_bar.set_sort_key(s.sort)
+        self.search_bar.set_text(s.last_query)
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.set_state("geometry", self.saveGeometry())
+        for name, splitter in self._splitters().items():
+            s.set_state(name, splitter.saveState())
+        s.set_state("results_header", self.table.horizontalHeader().saveState())
+        s.vertical_reader = self.reader.vertical
+        s.zoom = self.reader.zoom
+        s.last_query = self.search_bar.text()
+        s.history = self.search_bar.field.history
+        s.sort = self.search_bar.sort_key()
+        s.sync()
+
+    # -- start and stop -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the data folder (off the GUI thread): sample import if empty, index check."""
+        self.statusBar().showMessage("Ouverture du dossier de données…")
+        self.writes.open(sample_if_empty=True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the workers: cancel what runs, wait, close the connections."""
+        if self._shutdown_done:
+            return
+        self._shutdown_done = True
+        self.search_bar.timer.stop()
+        self.similar_timer.stop()
+        self.writes.cancel()
+        # Readers first: they search the index that the writer closes.
+        self.reads.shutdown()
+        self.writes.shutdown()
+
+    # -- the data folder ----------------------------------------------------------------
+
+    def on_writer_data_opened(self, opened: DataOpened) -> None:
+        self.reads.index = opened.index
+        self.index_ready = opened.index is not None
+        self.show_status(opened.status)
+        if opened.sample_report is not None and not opened.sample_report.cancelled:
+            self.settings.sample_only = True
+        if self.settings.sample_only:
+            self.banner.show_message(SAMPLE_BANNER.format(count=count_text(opened.status.count)))
+        if opened.index_rebuilt_because:
+            self.statusBar().showMessage(
+                f"Index de recherche reconstruit ({opened.index_rebuilt_because}).", 8000
+            )
+        self.run_search()
+
+    def show_status(self, status: CorpusStatus) -> None:
+        self.corpus_label.setText(f"Corpus : {count_text(status.count)}")
+        self.index_label.setText(status.index_text)
+        self.index_label.setToolTip(f"Dossier de données : {self.paths.root}")
+        self.act_reindex.setEnabled(True)
+
+    def on_writer_job_started(self, title: str) -> None:
+        self.statusBar().showMessage(title)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
+        self.act_reindex.setEnabled(False)
+
+    def on_writer_progressed(self, progress: Progress) -> None:
+        if progress.total:
+            self.progress.setRange(0, progress.total)
+            self.progress.setValue(min(progress.done, progress.total))
+        self.statusBar().showMessage(progress.message)
+        if self.import_dialog is not None and self.import_dialog.running:
+            self.import_dialog.show_progress(progress.done, progress.total, progress.message)
+        self.job_progressed.emit(progress)
+
+    def on_writer_job_ended(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.act_reindex.setEnabled(True)
+        if not self.writes.busy:
+            self.statusBar().clearMessage()
+        self.job_finished.emit()
+
+    def on_cancel_button_clicked(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.statusBar().showMessage("Annulation…")
+        self.writes.cancel()
+
+    def on_writer_failed(self, failure: Failure) -> None:
+        if failure.job == "import" and self.import_dialog is not None and self.import_dialog.running:
+            self.import_dialog.show_failure(failure.message)
+            self.import_reported.emit(self.import_dialog.report)
+            return
+        self.show_error(failure.message)
+
+    def show_error(self, message: str) -> None:
+        """A French message in a box (non-blocking); details are in the log, never here."""
+        self.statusBar().showMessage(message, 10000)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "QE Desktop", message, QMessageBox.StandardButton.Ok, self
+        )
+        box.setObjectName("error_box")
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.error_box = box
+        box.open()
+        self.error_shown.emit(message)
+
+    # -- import --------------------------------------------------------------------------
+
+    def choose_files_to_import(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Importer des questions",
+            str(Path.home()),
+            "Questions (*.json *.zip *.xml *.txt *.htm *.html);;Tous les fichiers (*)",
+        )
+        if names:
+            self.import_paths([Path(n) for n in names])
+
+    def choose_folder_to_import(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Importer un dossier de questions", str(Path.home()))
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Import with a dialog: progress, Annuler, then the report."""
+        if self.writes.busy:
+            self.show_error(
+                "Une tâche est déjà en cours (import ou indexation) : attendez sa fin ou annulez-la."
+            )
+            return
+        dialog = ImportDialog(self)
+        dialog.cancel_requested.connect(self.writes.cancel)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.import_dialog = dialog
+        dialog.show()
+        log.info("Import de %s", ", ".join(str(p) for p in paths))
+        self.writes.import_files(paths)
+
+    def on_writer_import_finished(self, done: ImportDone) -> None:
+        self.show_status(done.status)
+        if self.import_dialog is not None:
+            self.import_dialog.show_report(done.report)
+        if done.report.added or done.report.updated:
+            self.settings.sample_only = False
+            self.banner.hide()
+        self.apply_changes(done)
+        self.import_reported.emit(done.report)
+
+    def apply_changes(self, done: ImportDone) -> None:
+        """Fan out what an import changed: the results, and the question shown."""
+        changes = done.changes
+        if changes.empty:
+            return
+        self._open_first_hit = self.current_uid is None
+        self.run_search()
+        if self.current_uid is not None and self.current_uid in changes.questions_updated:
+            self.open_question(self.current_uid, remember=False)
+
+    def rebuild_index(self) -> None:
+        if self.writes.busy:
+            self.show_error("Une tâche est déjà en cours : attendez sa fin ou annulez-la.")
+            return
+        self.writes.rebuild_index()
+
+    def on_writer_index_rebuilt(self, status: CorpusStatus) -> None:
+        self.show_status(status)
+        self.statusBar().showMessage("Index de recherche reconstruit.", 5000)
+        self.run_search()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+            self.statusBar().showMessage("Déposez les fichiers, dossiers ou archives zip pour les importer.")
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- searching ---------------------------------------------------------------------------
+
+    def request(self, offset: int = 0) -> SearchRequest:
+        return SearchRequest(
+            query=self.search_bar.text(),
+            filters=tuple(self.filters),
+            sort=self.search_bar.sort_key(),
+            limit=PAGE_SIZE,
+            offset=offset,
+            snippets=False,
+        )
+
+    def run_search(self) -> None:
+        """Search now with the bar's text, the filters and the order (off the GUI thread)."""
+        if not self.index_ready:
+            return  # searched when the data folder is open
+        self.search_token += 1
+        self.reads.search(self.search_token, self.request())
+
+    def on_search_bar_search_requested(self, text: str) -> None:
+        self._open_first_hit = True
+        self.run_search()
+
+    def on_search_bar_query_committed(self, text: str) -> None:
+        self.settings.last_query = text
+
+    def on_search_bar_sort_changed(self, key: str) -> None:
+        self._open_first_hit = False
+        self.run_search()
+
+    def on_model_sort_requested(self, key: str) -> None:
+        self.search_bar.set_sort_key(key)
+
+    def on_model_more_requested(self, offset: int) -> None:
+        if self.last_done is None:
+            return
+        request = self.last_done.request
+        self.reads.search(self.model.token, dataclasses.replace(request, offset=offset))
+
+    def on_reads_search_finished(self, done: SearchDone) -> None:
+        if done.token != self.search_token:
+            return  # a newer search has been asked for
+        if done.request.offset > 0:
+            if done.result is None:
+                self.model.page_failed(done.token)
+            else:
+                self.model.append_rows(done.token, done.request.offset, done.rows)
+            return
+        if done.result is None:
+            self.show_error(done.error or "La recherche a échoué.")
+            return
+        self.last_done = done
+        result = done.result
+        self.model.reset_results(done.token, result.total, done.rows)
+        self.search_bar.show_outcome(result.total, result.interpretation, result.warnings)
+        self.facets.show_facets(result.facets, self.filters)
+        self.chips.show_filters(self.filters)
+        header = self.table.horizontalHeader()
+        column = {"date": ResultsModel.COL_DATE, "delai": ResultsModel.COL_DELAY}.get(done.request.sort, -1)
+        header.setSortIndicatorShown(column >= 0)
+        header.blockSignals(True)
+        header.setSortIndicator(column, Qt.SortOrder.DescendingOrder)
+        header.blockSignals(False)
+        if not done.rows:
+            self.reader.clear("Aucune question ne correspond à cette recherche.")
+            self.similar.clear()
+            self.current_uid = None
+            self.ready.emit()
+            return
+        query = done.request.query
+        if self._open_first_hit or self.current_uid is None:
+            self._select_row(0)
+            first = self.model.uid_at(0)
+            assert first is not None
+            self.open_question(first)  # even if shown already: the marks follow the new query
+            self.table.scrollToTop()
+        else:
+            row = self.model.row_of(self.current_uid)
+            if row is not None:
+                self._select_row(row)
+            shown = self.reader.shown
+            if shown is not None and shown.query != query:
+                self.open_question(shown.question.uid, remember=False)
+        self._open_first_hit = True
+        self.ready.emit()
+
+    # -- filters ---------------------------------------------------------------------------------
+
+    def on_facets_filter_toggled(self, facet: str, value: str) -> None:
+        item = (facet, value)
+        if item in self.filters:
+            self.filters.remove(item)
+        else:
+            self.filters.append(item)
+        self.run_search()
+
+    def on_chips_filter_removed(self, facet: str, value: str) -> None:
+        if (facet, value) in self.filters:
+            self.filters.remove((facet, value))
+        self.run_search()
+
+    def on_chips_cleared(self) -> None:
+        self.filters.clear()
+        self.run_search()
+
+    # -- opening questions ------------------------------------------------------------------------
+
+    def _select_row(self, row: int) -> None:
+        """Make a row current without opening it (the caller decides what to open)."""
+        self._selecting = True
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        finally:
+            self._selecting = False
+
+    def on_table_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._selecting:
+            return
+        uid = self.model.uid_at(current.row()) if current.isValid() else None
+        if uid is not None and uid != self.current_uid:
+            self.open_question(uid)
+
+    def on_table_activated(self, index: QModelIndex) -> None:
+        uid = self.model.uid_at(index.row())
+        if uid is not None:
+            if uid != self.current_uid:
+                self.open_question(uid)
+            self.reader.question_pane.setFocus()
+            if self.search_bar.text():
+                self.search_bar.field.remember(self.search_bar.text())
+
+    def on_similar_item_activated(self, item: QListWidgetItem) -> None:
+        uid = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(uid, str) and uid != self.current_uid:
+            self.open_question(uid)
+
+    def open_question(self, uid: str, *, remember: bool = True) -> None:
+        """Load and show a question (off the GUI thread), matches of the current query marked."""
+        self.load_token += 1
+        self._remember_next = remember
+        self.current_uid = uid
+        self.reads.load(self.load_token, uid, self.search_bar.text())
+
+    def on_reads_question_loaded(self, loaded: QuestionLoaded) -> None:
+        if loaded.token != self.load_token:
+            return
+        if loaded.shown is None:
+            self.show_error(loaded.error or f"Question introuvable : {loaded.uid}")
+            return
+        self.reader.show_question(loaded.shown)
+        if self._remember_next:
+            self.history.visit(loaded.uid)
+        self.act_back.setEnabled(self.history.can_go_back())
+        self.act_forward.setEnabled(self.history.can_go_forward())
+        self.act_copy_reference.setEnabled(True)
+        self.act_official_page.setEnabled(bool(loaded.shown.url))
+        self.similar.clear()
+        placeholder = QListWidgetItem("Recherche des questions proches…")
+        placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.similar.addItem(placeholder)
+        # Asked for after a pause: going down the results with the arrow keys stays fluid.
+        self.similar_timer.start()
+        self.question_shown.emit(loaded.uid)
+
+    def on_similar_timer_timeout(self) -> None:
+        if self.current_uid is not None:
+            self.reads.similar(self.current_uid)
+
+    def on_reads_similar_found(self, found: SimilarFound) -> None:
+        if found.uid != self.current_uid:
+            return
+        self.similar.clear()
+        if found.error:
+            item = QListWidgetItem(found.error)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.similar.addItem(item)
+            return
+        for row in found.rows:
+            leg = f", {ordinal(row.legislature)} lég." if row.legislature else ""
+            status = {"answered": "répondue", "pending": "en attente"}.get(row.status, row.status)
+            title = row.analyse or row.rubrique or row.uid
+            if len(title) > 70:
+                title = title[:69].rstrip() + "…"
+            text = f"{title}\nn° {row.number}{leg} — {status}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, row.uid)
+            item.setToolTip(f"{row.author_text()}\n{row.analyse or ''}")
+            self.similar.addItem(item)
+        if not found.rows:
+            item = QListWidgetItem("Aucune question proche.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.similar.addItem(item)
+        self.similar.fit_items()
+
+    def go_back(self) -> None:
+        uid = self.history.back()
+        if uid is not None:
+            self.open_question(uid, remember=False)
+
+    def go_forward(self) -> None:
+        uid = self.history.forward()
+        if uid is not None:
+            self.open_question(uid, remember=False)
+
+    # -- reader actions ------------------------------------------------------------------------------
+
+    def copy_reference(self) -> None:
+        shown = self.reader.shown
+        if shown is None:
+            return
+        QGuiApplication.clipboard().setText(shown.citation)
+        self.statusBar().showMessage(f"Référence copiée : {shown.citation}", 6000)
+
+    def open_official_page(self) -> None:
+        shown = self.reader.shown
+        if shown is not None and shown.url:
+            QDesktopServices.openUrl(QUrl(shown.url))
+
+    def zoom_in(self) -> None:
+        self._set_zoom(self.reader.zoom + 1)
+
+    def zoom_out(self) -> None:
+        self._set_zoom(self.reader.zoom - 1)
+
+    def zoom_reset(self) -> None:
+        self._set_zoom(0)
+
+    def _set_zoom(self, steps: int) -> None:
+        steps = max(MIN_ZOOM, min(MAX_ZOOM, steps))
+        self.reader.set_zoom(steps)
+        self.settings.zoom = steps
+        self.statusBar().showMessage(f"Taille du texte : {self.reader.font_size:g} pt", 2000)
+
+    def toggle_vertical(self) -> None:
+        self.reader.set_vertical(self.act_vertical.isChecked())
+        self.settings.vertical_reader = self.reader.vertical
+
+    def toggle_filters(self) -> None:
+        self.facets.setVisible(self.act_show_filters.isChecked())
+
+    def focus_search(self) -> None:
+        self.search_bar.field.setFocus()
+        self.search_bar.field.selectAll()
+
+    def focus_results(self) -> None:
+        self.table.setFocus()
+
+    # -- help ---------------------------------------------------------------------------------------
+
+    def shortcut_list(self) -> list[tuple[str, str]]:
+        """Every action with a shortcut, and the keys that only the search field knows."""
+        rows: list[tuple[str, str]] = []
+        for action in self.actions():
+            keys = [native_keys(k) for k in action.shortcuts() if not k.isEmpty()]
+            if keys:
+                rows.append((action.text().replace("&", "").removesuffix("…"), " ou ".join(keys)))
+        rows += [
+            ("Lancer la recherche tout de suite", "Entrée (dans la recherche)"),
+            ("Recherches précédentes", "↑ / ↓ (dans la recherche)"),
+            ("Aide sur le langage de recherche", "F1 (dans la recherche)"),
+            ("Parcourir les résultats", "↑ / ↓ (dans la liste)"),
+            ("Lire la question choisie", "Entrée (dans la liste)"),
+            ("Fermer la recherche dans la page", "Échap"),
+        ]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self.shortcut_list(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_about(self) -> None:
+        from qe_desktop import __version__
+
+        QMessageBox.about(
+            self,
+            "À propos de QE Desktop",
+            f"<b>QE Desktop {__version__}</b><br>Recherche hors ligne dans les questions écrites du Parlement."
+            f"<br><br>Dossier de données : {self.paths.root}<br>Journal : {self.paths.log_file}",
+        )

@@ -1,0 +1,457 @@
+"""Everything long runs here, off the GUI thread.
+
+- :class:`WriteJobs` owns the one writer thread: the write connection to the
+  corpus and the search index's writer.  Opening the data folder (importing
+  the sample into an empty one, checking or rebuilding the index), imports
+  and reindexing run there, one at a time, with progress and cancel.
+- :class:`ReadJobs` runs searches, question loads and "questions proches" on
+  a thread pool.  Each pool thread reads the corpus through its own read-only
+  connection; searches share the index (its searches are thread-safe and see
+  each commit of the writer).  Every job carries a token: the window ignores
+  what belongs to a search or a load that has since been replaced, and jobs
+  still queued for a replaced search are skipped before they start.
+
+Core functions report through ``progress``/``cancelled`` callables; this is
+the only module that turns them into Qt signals.  Results are dataclasses.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+from qe_desktop.corpus import import_paths, import_sample
+from qe_desktop.jobs import Cancelled
+from qe_desktop.model import Changes, ImportReport, SearchRequest, SearchResult
+from qe_desktop.paths import DataPaths
+from qe_desktop.render import (
+    Highlights,
+    answer_html,
+    citation,
+    key_data_html,
+    official_url,
+    question_html,
+)
+from qe_desktop.search.highlight import highlight_spans
+from qe_desktop.search.index import SearchIndex, SearchIndexError
+from qe_desktop.store import CorpusStore, StoreError
+from qe_desktop.ui.reader import ShownQuestion
+from qe_desktop.ui.results_model import ResultRow
+
+log = logging.getLogger(__name__)
+
+#: Known problems: their message (French) is shown as is; anything else is a bug, logged with its traceback.
+KNOWN_ERRORS: tuple[type[Exception], ...] = (StoreError, SearchIndexError, OSError)
+
+
+def user_message(exc: BaseException, paths: DataPaths) -> str:
+    """The French message for an error; bugs are logged with their traceback."""
+    if isinstance(exc, KNOWN_ERRORS):
+        log.warning("%s", exc)
+        if isinstance(exc, OSError):
+            return f"Erreur de fichier : {exc.strerror or exc} ({exc.filename or ''})".replace(" ()", "")
+        return str(exc)
+    log.error("Erreur inattendue", exc_info=(type(exc), exc, exc.__traceback__))
+    return (
+        "Une erreur inattendue s'est produite. Le détail technique est enregistré dans le journal : "
+        f"{paths.log_file}"
+    )
+
+
+# -- payloads ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A job that failed: what it was, and a French message for the user."""
+
+    job: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStatus:
+    """What the status bar says about the data folder."""
+
+    count: int
+    index_ok: bool
+    index_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DataOpened:
+    """The data folder is open: the index to search, and the sample import if there was one."""
+
+    index: SearchIndex | None
+    status: CorpusStatus
+    sample_report: ImportReport | None = None
+    index_rebuilt_because: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDone:
+    report: ImportReport
+    changes: Changes
+    status: CorpusStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDone:
+    token: int
+    request: SearchRequest
+    result: SearchResult | None
+    rows: tuple[ResultRow, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionLoaded:
+    token: int
+    uid: str
+    shown: ShownQuestion | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarFound:
+    uid: str
+    rows: tuple[ResultRow, ...]
+    error: str | None = None
+
+
+# -- the writer ---------------------------------------------------------------------
+
+
+class Writer(QObject):
+    """Lives in the writer thread; owns the write connection and the index writer."""
+
+    job_started = Signal(str)
+    progressed = Signal(object)  # Progress
+    data_opened = Signal(object)  # DataOpened
+    import_finished = Signal(object)  # ImportDone
+    index_rebuilt = Signal(object)  # CorpusStatus
+    failed = Signal(object)  # Failure
+    job_ended = Signal()
+
+    def __init__(self, paths: DataPaths) -> None:
+        super().__init__()
+        self.paths = paths
+        self.store: CorpusStore | None = None
+        self.index_store: CorpusStore | None = None
+        self.index: SearchIndex | None = None
+        self.cancel_event = threading.Event()
+
+    # -- helpers --
+
+    def _progress(self, done: int, total: int | None, message: str) -> None:
+        self.progressed.emit(Progress(done, total, message))
+
+    def _cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def status(self) -> CorpusStatus:
+        count = self.store.count() if self.store is not None else 0
+        if self.index is None:
+            return CorpusStatus(count, False, "Index indisponible")
+        health = self.index.check(deep=False)
+        if health.ok:
+            return CorpusStatus(count, True, "Index à jour")
+        if health.busy:
+            return CorpusStatus(count, True, "Index en lecture seule (utilisé par un autre QE Desktop)")
+        return CorpusStatus(count, False, f"Index à reconstruire : {health.reason}")
+
+    def _open_index(self) -> str | None:
+        assert self.store is not None
+        if self.index_store is None:
+            self.index_store = CorpusStore(self.paths.corpus_db, readonly=True)
+        self.job_started.emit("Vérification de l'index de recherche…")
+        self.index = SearchIndex.open(
+            self.paths, self.index_store, progress=self._progress, cancelled=self._cancelled
+        )
+        return self.index.rebuilt_because
+
+    # -- jobs --
+
+    @Slot(bool)
+    def open_data(self, sample_if_empty: bool) -> None:
+        """Open the corpus (importing the sample into an empty one), then check the index."""
+        self.cancel_event.clear()
+        sample: ImportReport | None = None
+        rebuilt: str | None = None
+        try:
+            self.job_started.emit("Ouverture du dossier de données…")
+            self.store = CorpusStore(self.paths.corpus_db)
+            if sample_if_empty and self.store.count() == 0:
+                self.job_started.emit("Import du corpus d'exemple…")
+                sample = import_sample(self.store, progress=self._progress, cancelled=self._cancelled)
+            rebuilt = self._open_index()
+        except Cancelled:
+            self.failed.emit(
+                Failure("index", "Reconstruction de l'index annulée : la recherche est indisponible.")
+            )
+        except Exception as exc:
+            self.failed.emit(Failure("open", user_message(exc, self.paths)))
+        finally:
+            self.data_opened.emit(DataOpened(self.index, self.status(), sample, rebuilt))
+            self.job_ended.emit()
+
+    @Slot(object)
+    def import_files(self, paths: Sequence[Path]) -> None:
+        """Import files, folders and zips; the index follows batch by batch."""
+        self.cancel_event.clear()
+        try:
+            if self.store is None:
+                self.store = CorpusStore(self.paths.corpus_db)
+            self.job_started.emit("Import…")
+            on_changed: Callable[[Sequence[str]], None] | None = None
+            if self.index is not None:
+                on_changed = self.index.update
+            report = import_paths(
+                self.store,
+                list(paths),
+                on_changed=on_changed,
+                progress=self._progress,
+                cancelled=self._cancelled,
+            )
+            if self.index is None:
+                self._open_index()
+            changes = Changes(questions_added=report.added_uids, questions_updated=report.updated_uids)
+            self.import_finished.emit(ImportDone(report, changes, self.status()))
+        except Cancelled:
+            self.failed.emit(Failure("import", "Import annulé."))
+        except Exception as exc:
+            self.failed.emit(Failure("import", user_message(exc, self.paths)))
+        finally:
+            self.job_ended.emit()
+
+    @Slot()
+    def rebuild_index(self) -> None:
+        self.cancel_event.clear()
+        try:
+            if self.store is None:
+                self.store = CorpusStore(self.paths.corpus_db)
+            self.job_started.emit("Reconstruction de l'index de recherche…")
+            if self.index is None:
+                self._open_index()
+            else:
+                self.index.rebuild(self._progress, self._cancelled)
+            self.index_rebuilt.emit(self.status())
+        except Cancelled:
+            self.failed.emit(
+                Failure("index", "Reconstruction de l'index annulée ; l'index précédent est conservé.")
+            )
+        except Exception as exc:
+            self.failed.emit(Failure("index", user_message(exc, self.paths)))
+        finally:
+            self.job_ended.emit()
+
+    def close(self) -> None:
+        """Called once the thread has stopped."""
+        for closable in (self.index, self.store, self.index_store):
+            if closable is not None:
+                closable.close()
+        self.index = self.store = self.index_store = None
+
+
+class WriteJobs(QObject):
+    """The GUI's handle on the writer thread: requests go in as queued signals."""
+
+    open_requested = Signal(bool)
+    import_requested = Signal(object)
+    rebuild_requested = Signal()
+
+    def __init__(self, paths: DataPaths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread_ = QThread()
+        self.thread_.setObjectName("qe-writer")
+        self.writer = Writer(paths)
+        self.writer.moveToThread(self.thread_)
+        self.open_requested.connect(self.writer.open_data)
+        self.import_requested.connect(self.writer.import_files)
+        self.rebuild_requested.connect(self.writer.rebuild_index)
+        self.writer.job_started.connect(self.on_writer_job_started)
+        self.writer.job_ended.connect(self.on_writer_job_ended)
+        self.busy = False
+        self.thread_.start()
+
+    def on_writer_job_started(self, title: str) -> None:
+        self.busy = True
+
+    def on_writer_job_ended(self) -> None:
+        self.busy = False
+
+    def open(self, *, sample_if_empty: bool = True) -> None:
+        self.busy = True
+        self.open_requested.emit(sample_if_empty)
+
+    def import_files(self, paths: Sequence[Path]) -> None:
+        self.busy = True
+        self.import_requested.emit(list(paths))
+
+    def rebuild_index(self) -> None:
+        self.busy = True
+        self.rebuild_requested.emit()
+
+    def cancel(self) -> None:
+        """Ask the running job to stop (thread-safe: a flag the job polls)."""
+        self.writer.cancel_event.set()
+
+    def shutdown(self) -> None:
+        self.cancel()
+        self.thread_.quit()
+        self.thread_.wait()
+        self.writer.close()
+
+
+# -- readers ------------------------------------------------------------------------
+
+
+class ReadConnections:
+    """One read-only corpus connection per pool thread, all closed at the end."""
+
+    def __init__(self, paths: DataPaths) -> None:
+        self.paths = paths
+        self._lock = threading.Lock()
+        self._by_thread: dict[int, CorpusStore] = {}
+
+    def store(self) -> CorpusStore:
+        ident = threading.get_ident()
+        with self._lock:
+            store = self._by_thread.get(ident)
+        if store is None:
+            store = CorpusStore(self.paths.corpus_db, readonly=True)
+            with self._lock:
+                self._by_thread[ident] = store
+        return store
+
+    def close_all(self) -> None:
+        with self._lock:
+            stores = list(self._by_thread.values())
+            self._by_thread.clear()
+        for store in stores:
+            store.close()
+
+
+def shown_question(
+    store: CorpusStore, uid: str, query: str, today: date | None = None
+) -> ShownQuestion | None:
+    """Load a question and render it with the query's matches marked (no Qt: any thread)."""
+    q = store.get(uid)
+    if q is None:
+        return None
+    highlights = Highlights(
+        question=tuple(highlight_spans(q.question_text, query, "question")),
+        answer=tuple(highlight_spans(q.answer_text, query, "answer")),
+        analyse=tuple(highlight_spans(q.analyse, query, "any")),
+    )
+    return ShownQuestion(
+        question=q,
+        key_html=key_data_html(q, highlights, today, columns=2),
+        question_html=question_html(q, highlights.question),
+        answer_html=answer_html(q, highlights.answer, today),
+        citation=citation(q),
+        url=official_url(q),
+        query=query,
+    )
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], None]) -> None:
+        super().__init__()
+        self.work = work
+
+    def run(self) -> None:
+        self.work()
+
+
+class ReadJobs(QObject):
+    """Searches, loads and similar questions on a thread pool; results come back as signals."""
+
+    search_finished = Signal(object)  # SearchDone
+    question_loaded = Signal(object)  # QuestionLoaded
+    similar_found = Signal(object)  # SimilarFound
+
+    def __init__(self, paths: DataPaths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths = paths
+        self.index: SearchIndex | None = None
+        self.connections = ReadConnections(paths)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self.today: date | None = None
+        # The newest tokens asked for: older jobs still queued are skipped.
+        self._search_token = 0
+        self._load_token = 0
+        self._similar_uid = ""
+
+    def search(self, token: int, request: SearchRequest) -> None:
+        if request.offset == 0:
+            self._search_token = max(self._search_token, token)
+        index = self.index
+
+        def work() -> None:
+            if token < self._search_token:
+                return  # replaced by a newer search before it started
+            if index is None:
+                self.search_finished.emit(
+                    SearchDone(token, request, None, (), "L'index de recherche n'est pas prêt.")
+                )
+                return
+            try:
+                result = index.search(request)
+                rows = tuple(ResultRow.from_hit(hit) for hit in result.hits)
+                self.search_finished.emit(SearchDone(token, request, result, rows))
+            except Exception as exc:
+                self.search_finished.emit(SearchDone(token, request, None, (), user_message(exc, self.paths)))
+
+        self.pool.start(_Job(work))
+
+    def load(self, token: int, uid: str, query: str) -> None:
+        self._load_token = max(self._load_token, token)
+        today = self.today
+
+        def work() -> None:
+            if token < self._load_token:
+                return
+            try:
+                shown = shown_question(self.connections.store(), uid, query, today)
+                error = None if shown is not None else f"Question introuvable dans la base : {uid}"
+                self.question_loaded.emit(QuestionLoaded(token, uid, shown, error))
+            except Exception as exc:
+                self.question_loaded.emit(QuestionLoaded(token, uid, None, user_message(exc, self.paths)))
+
+        self.pool.start(_Job(work))
+
+    def similar(self, uid: str, limit: int = 10) -> None:
+        index = self.index
+        self._similar_uid = uid
+
+        def work() -> None:
+            if index is None or uid != self._similar_uid:
+                return
+            try:
+                result = index.similar(uid, limit=limit)
+                rows = tuple(ResultRow.from_hit(hit) for hit in result.hits)
+                self.similar_found.emit(SimilarFound(uid, rows))
+            except Exception as exc:
+                self.similar_found.emit(SimilarFound(uid, (), user_message(exc, self.paths)))
+
+        self.pool.start(_Job(work))
+
+    def shutdown(self) -> None:
+        self.pool.clear()
+        self.pool.waitForDone()
+        self.connections.close_all()

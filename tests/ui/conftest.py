@@ -1,0 +1,47 @@
+"""Fixtures for the window's tests: a data folder with the sample corpus already imported and indexed.
+
+Importing and indexing the sample takes seconds, so it is done once per session
+and copied into each test's own temporary data folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from ui.helpers import open_window
+
+from qe_desktop.corpus import import_sample
+from qe_desktop.paths import DataPaths
+from qe_desktop.search.index import SearchIndex
+from qe_desktop.store import CorpusStore
+from qe_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="session")
+def prepared_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("prepared") / "data"
+    paths = DataPaths(root).ensure()
+    with CorpusStore(paths.corpus_db) as store:
+        import_sample(store)
+    with CorpusStore(paths.corpus_db, readonly=True) as reader:
+        SearchIndex.open(paths, reader).close()
+    return root
+
+
+@pytest.fixture
+def data_paths(prepared_data: Path, data_dir: Path) -> DataPaths:
+    """This test's data folder: a copy of the prepared one."""
+    shutil.copytree(prepared_data, data_dir)
+    return DataPaths(data_dir)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, data_paths: DataPaths) -> Iterator[MainWindow]:
+    """The window on the sample corpus, open, first search shown."""
+    win = open_window(qtbot, data_paths)
+    yield win
+    win.close()
