@@ -10,9 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DATA, SAMPLE
 
 from qe_desktop.model import RECORD_KEYS
+
+from conftest import DATA, SAMPLE
 
 SAMPLE_QUESTIONS = 1 + 539 + 1 + 40  # QE 17, QG 16, legacy XML, page texts
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from ui.helpers import open_window
 
 from qe_desktop.corpus import import_sample
 from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
 from qe_desktop.store import CorpusStore
 from qe_desktop.ui.main_window import MainWindow
+
+from ui.helpers import open_window
 
 
 @pytest.fixture(scope="session")

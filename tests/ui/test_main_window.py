@@ -17,6 +17,7 @@ from qe_desktop.ui.app import configure_logging
 from qe_desktop.ui.dialogs import ShortcutsDialog
 from qe_desktop.ui.main_window import PAGE_SIZE, MainWindow
 from qe_desktop.ui.results_model import ResultsModel
+
 from ui.helpers import TIMEOUT, open_window, search, shown_rows
 
 BOUSQUET = "QANR5L13QE101851"

@@ -7,12 +7,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from pytestqt.qtbot import QtBot
-from ui.helpers import TODAY
 
 from qe_desktop.model import Question
 from qe_desktop.store import CorpusStore
 from qe_desktop.ui.reader import Reader, ReadingPane, fold_same_length, is_dark
 from qe_desktop.ui.workers import shown_question
+
+from ui.helpers import TODAY
 
 QUESTION = (
     "M. Jean Dupont attire l'attention de Mme la ministre sur la situation des hôpitaux de proximité.\n\n"

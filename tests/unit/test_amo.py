@@ -1,11 +1,11 @@
 import json
 from pathlib import Path
 
-from conftest import DATA
-
 from qe_desktop.importers import amo
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import Actor, Organe, Rejection
+
+from conftest import DATA
 
 
 def _source(path: Path) -> Source:

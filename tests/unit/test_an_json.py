@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DATA
 
 from qe_desktop.importers import an_json
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import ParsedItem, Question, Rejection
+
+from conftest import DATA
 
 NBSP = "\u00a0"
 JSON_DIR = DATA / "an_json"

@@ -8,11 +8,12 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
-from conftest import DATA
 
 from qe_desktop.importers import an_json, an_xml
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import ParsedItem, Question, Rejection
+
+from conftest import DATA
 
 NBSP = "\u00a0"
 LEGACY = DATA / "an_xml" / "14-47351QE.xml"

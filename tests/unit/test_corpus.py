@@ -8,10 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE
 
 from qe_desktop import corpus
 from qe_desktop.store import CorpusStore
+
+from conftest import SAMPLE
 
 QG_DIR = SAMPLE / "an_json" / "qg16"
 

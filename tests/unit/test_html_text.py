@@ -6,11 +6,12 @@ import json
 import re
 
 import pytest
-from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
+
+from conftest import DATA
 
 NBSP = "\u00a0"
 

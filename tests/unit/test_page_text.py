@@ -7,13 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
 from qe_desktop import importers
 from qe_desktop.importers import page_text
 from qe_desktop.importers.html_text import html_to_text
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import Question, Rejection
+
+from conftest import DATA
 
 PAGES = DATA / "page_text"
 ALL_PAGES = sorted(p.name for p in PAGES.glob("*.txt"))

@@ -3,12 +3,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
 from qe_desktop.importers import amo
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import RECORD_KEYS, Actor, Organe, Question
 from qe_desktop.store import SCHEMA_VERSION, CorpusStore, StoreError
+
+from conftest import DATA
 
 
 def qg6(**changes: object) -> Question:

@@ -10,10 +10,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from conftest import ROOT
 
 from qe_desktop.corpus import import_paths
 from qe_desktop.store import CorpusStore
+
+from conftest import ROOT
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
