@@ -96,6 +96,9 @@ ELISIONS: tuple[str, ...] = (
 )
 
 _TOKEN_PATTERN = (
+    # Every branch starts with a letter or digit: checking that first lets the regex engine
+    # skip spaces and punctuation without trying each branch (a quarter faster).
+    r"(?=[^\W_])(?:"
     # words that keep their apostrophe (it is not an elision)
     rf"aujourd[{_APOS}]hui|prud[{_APOS}]hom[^\W\d_]*"
     # legal references: L. 1234-5, R.123-4, D. 12, LO. 176, and L1234-5
@@ -107,6 +110,7 @@ _TOKEN_PATTERN = (
     rf"|(?:(?:{'|'.join(ELISIONS)})[{_APOS}](?=[^\W\d_]))?[^\W\d_]+"
     # numbers, dates and law numbers kept whole: 2021-1234, 08/03/2011, 1,5 ; 1er, 20e
     r"|\d+(?:[-/.,]\d+)*[^\W\d_]*"
+    r")"
 )
 TOKEN_RE = re.compile(_TOKEN_PATTERN)
 _SPACES = re.compile(r"\s+")
@@ -267,6 +271,92 @@ def stem_key(term: str) -> str | None:
     return _STEMS.word(term)
 
 
+# -- one pass for both twin fields (indexing) ------------------------------------
+
+
+class _TermInfo(dict[str, tuple[str, str | None]]):
+    """Folded raw token -> (term, extra term or None); filled on first sight (cache)."""
+
+    def __missing__(self, token: str) -> tuple[str, str | None]:
+        if token.isalpha():
+            info: tuple[str, str | None] = (token, None)
+        else:
+            term, _, extra = _normalize(token)
+            info = (term, extra or None)
+        if len(self) > 500_000:
+            self.clear()
+        self[token] = info
+        return info
+
+
+class _StemKeys(dict[str, str]):
+    """Folded term -> its stemmed-field term, "" for a stop word (cache)."""
+
+    def __missing__(self, term: str) -> str:
+        key = "" if term in STOP_WORDS else _STEMS.word(term)
+        if len(self) > 500_000:
+            self.clear()
+        self[term] = key
+        return key
+
+
+_TERM_INFO = _TermInfo()
+_STEM_KEYS = _StemKeys()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A text analysed once for its two index fields (exact with positions, stemmed with counts)."""
+
+    positions: dict[str, list[int]]
+    stems: dict[str, int]
+    stem_length: int
+
+
+_NOTHING = Analysed({}, {}, 0)
+#: The last text analysed and its result (one tuple, read and replaced atomically).
+_LAST_ANALYSED: list[tuple[str, Analysed]] = [("", _NOTHING)]
+
+
+def analysed(text: str) -> Analysed:
+    """:func:`positions` and the counts of :func:`stemmed_terms` of one text, in one pass.
+
+    The stemmed terms are derived from the exact terms (one tokenizing pass,
+    stems looked up once per distinct term).  The last result is kept: the
+    exact and stemmed twins of a field pass the same string one after the other.
+    """
+    last = _LAST_ANALYSED[0]
+    if last[0] is text:
+        return last[1]
+    infos = list(map(_TERM_INFO.__getitem__, TOKEN_RE.findall(fold(text))))
+    result: dict[str, list[int]] = {}
+    get = result.get
+    for pos, (term, extra) in enumerate(infos):
+        plist = get(term)
+        if plist is None:
+            result[term] = [pos]
+        else:
+            plist.append(pos)
+        if extra is not None:
+            plist = get(extra)
+            if plist is None:
+                result[extra] = [pos]
+            else:
+                plist.append(pos)
+    stems: dict[str, int] = {}
+    stem_keys = _STEM_KEYS
+    length = 0
+    for term, plist in result.items():
+        key = stem_keys[term]
+        if key:
+            n = len(plist)
+            stems[key] = stems.get(key, 0) + n
+            length += n
+    out = Analysed(result, stems, length)
+    _LAST_ANALYSED[0] = (text, out)
+    return out
+
+
 # -- tokens with their place in the original text (highlighting) --------------
 
 
@@ -279,22 +369,46 @@ class Span:
     term: str
 
 
-def span_tuples(text: str) -> Iterator[tuple[int, int, str]]:
+class _SpanInfo(dict[str, tuple[int, str]]):
+    """Raw lowered token -> (offset of its term in it, folded term); filled on first sight (cache)."""
+
+    def __missing__(self, raw: str) -> tuple[int, str]:
+        token = raw.translate(_FOLD)
+        if token.isalpha():
+            info = (0, token)
+        else:
+            term, offset, _ = _normalize(token)
+            # The offset is counted in the folded token: an elided prefix never holds a
+            # character that folding widens, so it holds in the original text too.
+            info = (offset, term)
+        if len(self) > 500_000:
+            self.clear()
+        self[raw] = info
+        return info
+
+
+_SPAN_INFO = _SpanInfo()
+
+
+def span_list(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, folded term)`` of every token of ``text`` (elided article excluded)."""
     lowered = text.lower()
     if len(lowered) != len(text):
         # A few characters grow when lowered ("İ"): lower one by one, keep the length.
         lowered = "".join(c.lower()[:1] or c for c in text)
-    fold_table = _FOLD
+    info = _SPAN_INFO
+    out: list[tuple[int, int, str]] = []
+    append = out.append
     for match in TOKEN_RE.finditer(lowered):
-        token = match.group().translate(fold_table)
-        if token.isalpha():
-            yield match.start(), match.end(), token
-            continue
-        term, offset, _ = _normalize(token)
-        # The offset is counted in the folded token: an elided prefix never holds a
-        # character that folding widens, so it holds in the original text too.
-        yield match.start() + offset, match.end(), term
+        offset, term = info[match.group()]
+        start, end = match.span()
+        append((start + offset, end, term))
+    return out
+
+
+def span_tuples(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, folded term)`` of every token of ``text`` (elided article excluded)."""
+    yield from span_list(text)
 
 
 def spans(text: str) -> Iterator[Span]:

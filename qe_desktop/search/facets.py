@@ -77,6 +77,14 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
+#: Facets with few distinct values together, counted in one pass over the results.
+_FACET_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("legislature", "type", "status", "year"),
+    ("ministry_answering", "group_abbrev"),
+    ("rubrique",),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class SegmentTable:
     """Values of one segment's documents, by local document number."""
@@ -133,6 +141,7 @@ class DocTable:
         self._distinct: dict[str, set[str]] = {}
         self._lock = threading.Lock()
         self._uid_docnum: dict[str, int] | None = None
+        self._combos: dict[tuple[str, ...], tuple[list[int], list[tuple[str, ...]]]] = {}
 
     def _pad(self, count: int) -> None:
         self.uids.extend([""] * count)
@@ -179,6 +188,8 @@ class DocTable:
             final = list(compress(base, keep))
         else:
             final = base
+        if not passing:
+            return final, self._count_unfiltered(final)
         counts: dict[str, list[tuple[str, int]]] = {}
         for facet in FACETS:
             if facet in passing and len(passing) > 1:
@@ -193,6 +204,35 @@ class DocTable:
             counter.pop("", None)
             counts[facet] = _ordered(facet, counter)
         return final, counts
+
+    def _combined(self, group: tuple[str, ...]) -> tuple[list[int], list[tuple[str, ...]]]:
+        """One code per document for the values of several facets together, and the code table."""
+        with self._lock:
+            found = self._combos.get(group)
+            if found is None:
+                table: dict[tuple[str, ...], int] = {}
+                codes = [
+                    table.setdefault(combo, len(table))
+                    for combo in zip(*(self.values[facet] for facet in group), strict=True)
+                ]
+                found = self._combos[group] = (codes, list(table))
+            return found
+
+    def _count_unfiltered(self, docs: list[int]) -> dict[str, list[tuple[str, int]]]:
+        """Every facet counted over ``docs``: one pass per group of facets, not one per facet."""
+        counters: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
+        for group in _FACET_GROUPS:
+            codes, combos = self._combined(group)
+            targets = [counters[facet] for facet in group]
+            for code, n in Counter(map(codes.__getitem__, docs)).items():
+                for counter, value in zip(targets, combos[code], strict=True):
+                    counter[value] += n
+        counts: dict[str, list[tuple[str, int]]] = {}
+        for facet in FACETS:
+            counter = counters[facet]
+            counter.pop("", None)
+            counts[facet] = _ordered(facet, counter)
+        return counts
 
     def docnum_of(self, uid: str) -> int | None:
         with self._lock:

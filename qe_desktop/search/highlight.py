@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from qe_desktop.search import analysis
@@ -47,6 +49,24 @@ def _terms(query: str | ParsedQuery | HighlightTerms, pane: str) -> HighlightTer
     return parsed.marks(pane)
 
 
+#: Per set of highlight terms: raw lowered token -> where its matching form starts, -1 if it does not
+#: match.  The snippets of one results page (40 texts) share most of their words.
+_CLASSIFIED: OrderedDict[HighlightTerms, dict[str, int]] = OrderedDict()
+_CLASSIFIED_LOCK = threading.Lock()
+
+
+def _classified(terms: HighlightTerms) -> dict[str, int]:
+    with _CLASSIFIED_LOCK:
+        known = _CLASSIFIED.get(terms)
+        if known is None or len(known) > 200_000:
+            known = _CLASSIFIED[terms] = {}
+            if len(_CLASSIFIED) > 32:
+                _CLASSIFIED.popitem(last=False)
+        else:
+            _CLASSIFIED.move_to_end(terms)
+        return known
+
+
 def highlight_spans(
     text: str | None, query: str | ParsedQuery | HighlightTerms, pane: str = "any"
 ) -> list[tuple[int, int]]:
@@ -83,8 +103,14 @@ def highlight_spans(
     found: list[tuple[int, int]] = []
     tokens: list[tuple[int, int, str]] = []
     if terms.phrases:
-        tokens = list(analysis.span_tuples(text))
-        found = [(start, end) for start, end, term in tokens if matches(term)]
+        tokens = analysis.span_list(text)
+        seen: dict[str, bool] = {}
+        for start, end, term in tokens:
+            hit = seen.get(term)
+            if hit is None:
+                hit = seen[term] = matches(term)
+            if hit:
+                found.append((start, end))
     else:
         # Hot path (snippets of every hit): classify each distinct raw token once, then let
         # one regular expression of the matching forms find them all (C speed).
@@ -93,15 +119,19 @@ def highlight_spans(
             lowered = "".join(c.lower()[:1] or c for c in text)
         fold_table = analysis.FOLD_TABLE
         normalize = analysis.normalize_token
+        known = _classified(terms)
         forms: list[str] = []
         for raw in set(analysis.TOKEN_RE.findall(lowered)):
-            token = raw.translate(fold_table)
-            if token.isalpha():
-                term, offset = token, 0
-            else:
-                term, offset, _ = normalize(token)
-            if matches(term):
-                forms.append(raw[offset:])
+            cut = known.get(raw)
+            if cut is None:
+                token = raw.translate(fold_table)
+                if token.isalpha():
+                    term, offset = token, 0
+                else:
+                    term, offset, _ = normalize(token)
+                cut = known[raw] = offset if matches(term) else -1
+            if cut >= 0:
+                forms.append(raw[cut:])
         if forms:
             forms.sort(key=len, reverse=True)
             pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")

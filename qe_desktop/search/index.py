@@ -33,7 +33,7 @@ import struct
 import sys
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,9 @@ from qe_desktop.dates import days_between
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
 from qe_desktop.model import Hit, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
-from qe_desktop.search import analysis
+from qe_desktop.search import analysis, build
 from qe_desktop.search.facets import DocTable, SegmentTable, normalize_filters, read_segment
+from qe_desktop.search.fastquery import FastSearch
 from qe_desktop.search.highlight import snippet
 from qe_desktop.search.query import DEFAULT_FIELDS, HighlightTerms, ParsedQuery, _pin_query, parse_query
 from qe_desktop.search.schema import SCHEMA_VERSION, document, make_schema
@@ -105,6 +106,7 @@ class _Snapshot:
     searcher: Any
     table: DocTable
     lock: threading.Lock
+    fast: FastSearch
     retired: bool = False
 
 
@@ -347,7 +349,7 @@ class SearchIndex:
             keep[segid] = table
             tables.append((table, offset))
         self._segment_tables = keep
-        self._snapshot = _Snapshot(searcher, DocTable(tables), threading.Lock())
+        self._snapshot = _Snapshot(searcher, DocTable(tables), threading.Lock(), FastSearch(searcher))
 
     def _current(self) -> _Snapshot:
         snap = self._snapshot
@@ -454,7 +456,7 @@ class SearchIndex:
                     with self._store_lock:
                         corpus = self.store.state()
                     ix = windex.create_in(str(gdir), make_schema(), indexname=INDEX_NAME)
-                    documents = self._fill(ix, corpus.count, progress, cancelled)
+                    documents = self._fill(ix, gdir, corpus.count, progress, cancelled)
                     self._write_state(generation, ix, corpus, documents)
                 except BaseException:
                     shutil.rmtree(gdir, ignore_errors=True)
@@ -474,8 +476,21 @@ class SearchIndex:
                 self._remove_other_generations(keep=generation)
             progress(documents, documents, f"Index reconstruit : {documents} questions.")
 
-    def _fill(self, ix: Any, total: int, progress: ProgressFn, cancelled: CancelFn) -> int:
+    def _fill(self, ix: Any, gdir: Path, total: int, progress: ProgressFn, cancelled: CancelFn) -> int:
         progress(0, total, "Indexation des questions…")
+        if build.can_build_in_parallel(total, getattr(self.store, "path", None)):
+            # Both cores: one worker process per segment (see build.py).
+            return build.build_parallel(
+                ix,
+                gdir,
+                INDEX_NAME,
+                self.store,
+                self._store_lock,
+                total,
+                SEGMENT_DOCS,
+                progress,
+                cancelled,
+            )
         writer = FastSegmentWriter(ix)
         done = in_segment = 0
         try:
@@ -603,15 +618,11 @@ class SearchIndex:
         offset = max(0, request.offset)
 
         def work(snap: _Snapshot) -> tuple[_Snapshot, list[tuple[int, float | None]], int, dict[str, Any]]:
-            searcher = snap.searcher
             table = snap.table
-            pinned = self._pinned_docs(searcher, table, parsed)
-            if parsed.query is None:
-                matched: Iterable[int] = searcher.reader().all_doc_ids()
-            else:
-                matched = searcher.docs_for_query(parsed.query)
-            docset = set(matched)
-            docset.update(pinned)
+            fast = snap.fast
+            pinned = self._pinned_docs(fast, table, parsed)
+            matched = fast.all_docs() if parsed.query is None else fast.docs(parsed.query)
+            docset = matched.union(pinned) if pinned else matched
             final, facets = table.filter_and_count(docset, filters)
             final_set = set(final) if (filters or pinned) else docset
             first = [d for d in pinned if d in final_set]
@@ -621,15 +632,9 @@ class SearchIndex:
             first_set = set(first)
             if rest_needed:
                 if request.sort == "pertinence" and parsed.query is not None:
-                    results = searcher.search(
-                        parsed.query,
-                        limit=rest_needed + len(first),
-                        filter=final_set if filters else None,
-                    )
-                    for i in range(results.scored_length()):
-                        docnum = results.docnum(i)
-                        if docnum not in first_set:
-                            ranked.append((docnum, float(results.score(i))))
+                    candidates = final_set - first_set if first_set else final_set
+                    for docnum, score in fast.top(parsed.query, candidates, rest_needed):
+                        ranked.append((docnum, float(score)))
                 else:
                     key = table.delay if request.sort == "delai" else table.qdate
                     pool = (d for d in final if d not in first_set)
@@ -651,10 +656,10 @@ class SearchIndex:
             offset=offset,
         )
 
-    def _pinned_docs(self, searcher: Any, table: DocTable, parsed: ParsedQuery) -> list[int]:
+    def _pinned_docs(self, fast: FastSearch, table: DocTable, parsed: ParsedQuery) -> list[int]:
         pinned: list[int] = []
         for ref in parsed.references:
-            docs = sorted(searcher.docs_for_query(_pin_query(ref)), key=lambda d: -_leg(table, d))
+            docs = sorted(fast.docs(_pin_query(ref)), key=lambda d: -_leg(table, d))
             for d in docs:
                 if d not in pinned:
                     pinned.append(d)

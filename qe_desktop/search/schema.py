@@ -158,17 +158,18 @@ class StemmedText(_FrenchField):
         self, value: str, docnum: int, terms: dict[bytes, list[Any]], with_values: bool
     ) -> int:
         """Add this value's postings to a FastSegmentWriter's term table; return the field length."""
-        terms_ = analysis.stemmed_terms(value)
-        for term, n in Counter(terms_).items():
+        result = analysis.analysed(value)
+        get = terms.get
+        for term, n in result.stems.items():
             key = term.encode("utf-8")
-            postings = terms.get(key)
+            postings = get(key)
             if postings is None:
                 postings = terms[key] = [array("I"), array("f"), [] if with_values else None]
             postings[0].append(docnum)
             postings[1].append(n)
             if with_values:
                 postings[2].append(b"")
-        return len(terms_)
+        return result.stem_length
 
 
 class ExactText(_FrenchField):
@@ -189,9 +190,10 @@ class ExactText(_FrenchField):
         single = _SINGLE
         encode = self.format.encode
         length = 0
-        for term, plist in analysis.positions(value).items():
+        get = terms.get
+        for term, plist in analysis.analysed(value).positions.items():
             key = term.encode("utf-8")
-            postings = terms.get(key)
+            postings = get(key)
             if postings is None:
                 postings = terms[key] = [array("I"), array("f"), []]
             n = len(plist)

@@ -486,7 +486,9 @@ def test_damage_found_while_searching_is_raised_not_swallowed(
     def broken(*args: object, **kwargs: object) -> object:
         raise OSError("segment illisible")
 
-    monkeypatch.setattr(snap.searcher, "docs_for_query", broken)
+    # A damaged segment file surfaces when its postings are read.
+    for reader, _ in snap.searcher.reader().leaf_readers():
+        monkeypatch.setattr(reader, "postings", broken)
     with pytest.raises(SearchIndexError, match="endommagé") as info:
         index.search("hôpital")
     assert isinstance(info.value.__cause__, OSError)

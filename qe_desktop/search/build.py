@@ -1,0 +1,209 @@
+"""Rebuilding the index on every core: one worker process per segment, by uid range.
+
+Analysis (folding, tokenizing, stemming) and posting encoding are pure
+Python and hold the GIL, so threads would not help.  Each worker opens the
+corpus database read-only, reads its own uid range, writes one ordinary
+Whoosh segment into the new index folder and returns the segment object; the
+parent only writes the table of contents listing the segments in uid order
+(documents keep the order a one-process rebuild gives them).
+
+Linux forks (workers start at once); elsewhere, or when the process already
+runs other threads (the GUI), a fresh interpreter is started ("forkserver" or
+"spawn").  A frozen app without fork builds in one process (spawn would start
+the app again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import queue
+import sys
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+
+from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn
+from qe_desktop.search.schema import document
+from qe_desktop.search.writer import FastSegmentWriter
+from qe_desktop.store import QUESTION_COLUMNS, CorpusStore
+
+#: Questions read per query by a worker.
+READ_BATCH = 1000
+#: Below this many questions one process is faster (starting workers costs a few tenths of a second).
+PARALLEL_MIN = 6000
+
+_progress_queue: Any = None
+_cancel_event: Any = None
+
+
+def worker_count() -> int:
+    """Processes to use for a rebuild (the cores this process may run on)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if getattr(sys, "frozen", False):
+        return None
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def can_build_in_parallel(count: int, db_path: Path | None) -> bool:
+    """Worth it and possible: enough questions, several cores, a database file workers can open."""
+    return (
+        count >= PARALLEL_MIN
+        and worker_count() > 1
+        and db_path is not None
+        and db_path.is_file()
+        and _context() is not None
+    )
+
+
+def _init_worker(progress_queue: Any, cancel_event: Any) -> None:
+    global _progress_queue, _cancel_event
+    _progress_queue, _cancel_event = progress_queue, cancel_event
+
+
+def _range_batches(store: CorpusStore, after: str, last: str | None) -> Any:
+    """Questions with ``after < uid <= last`` (no upper bound when last is None), in uid order."""
+    select = ", ".join(f"[{c}]" for c in QUESTION_COLUMNS)
+    conn = store.db.conn
+    while True:
+        if last is None:
+            rows = conn.execute(
+                f"SELECT {select} FROM questions WHERE uid > ? ORDER BY uid LIMIT ?", (after, READ_BATCH)
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                f"SELECT {select} FROM questions WHERE uid > ? AND uid <= ? ORDER BY uid LIMIT ?",
+                (after, last, READ_BATCH),
+            ).fetchall()
+        if not rows:
+            return
+        batch = [store._question(r, QUESTION_COLUMNS) for r in rows]
+        yield batch
+        after = batch[-1].uid
+
+
+def build_segment(
+    index_dir: str, index_name: str, db_path: str, after: str, last: str | None
+) -> tuple[Any, int]:
+    """Worker: write the segment of the questions ``after < uid <= last``; return (segment, documents)."""
+    ix = windex.open_dir(index_dir, indexname=index_name)
+    writer = FastSegmentWriter(ix, _lk=False)  # the parent holds the index lock
+    store = CorpusStore(Path(db_path), readonly=True)
+    try:
+        for batch in _range_batches(store, after, last):
+            if _cancel_event is not None and _cancel_event.is_set():
+                writer._close_segment()
+                return None, 0
+            for q in batch:
+                writer.add_document(**document(q))
+            if _progress_queue is not None:
+                _progress_queue.put(len(batch))
+        if not writer.docnum:
+            writer._close_segment()
+            return None, 0
+        # Not writer._finish(): it would delete the temporary folder the other writers share
+        # (the parent's writer removes it at the end).
+        return writer._finalize_segment(), writer.docnum
+    finally:
+        store.close()
+
+
+def boundaries(store: CorpusStore, lock: Any, total: int, parts: int) -> list[tuple[str, str | None]]:
+    """``parts`` uid ranges ``(after, last)`` of about equal size covering every question."""
+    size = -(-total // parts)
+    cuts: list[str] = []
+    with lock:
+        for k in range(1, parts):
+            row = store.db.conn.execute(
+                "SELECT uid FROM questions ORDER BY uid LIMIT 1 OFFSET ?", (k * size - 1,)
+            ).fetchone()
+            if row is None:
+                break
+            cuts.append(row[0])
+    ranges: list[tuple[str, str | None]] = []
+    after = ""
+    for cut in cuts:
+        ranges.append((after, cut))
+        after = cut
+    ranges.append((after, None))
+    return ranges
+
+
+def build_parallel(
+    ix: Any,
+    index_dir: Path,
+    index_name: str,
+    store: CorpusStore,
+    store_lock: Any,
+    total: int,
+    segment_docs: int,
+    progress: ProgressFn,
+    cancelled: CancelFn,
+) -> int:
+    """Fill the empty index ``ix`` with every question of ``store``, one segment per worker task.
+
+    Returns the number of documents written; raises Cancelled (the caller
+    removes the half-written folder).
+    """
+    workers = worker_count()
+    per_round = segment_docs * workers
+    parts = workers * max(1, -(-total // per_round))
+    ranges = boundaries(store, store_lock, total, parts)
+    context = _context()
+    progress_queue = context.Queue()
+    cancel_event = context.Event()
+    writer = FastSegmentWriter(ix)  # holds the lock; its own segment stays empty
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(ranges)),
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(progress_queue, cancel_event),
+        ) as pool:
+            futures: list[Future[tuple[Any, int]]] = [
+                pool.submit(build_segment, str(index_dir), index_name, str(store.path), after, last)
+                for after, last in ranges
+            ]
+            try:
+                while not all(f.done() for f in futures):
+                    with contextlib.suppress(queue.Empty):
+                        done += progress_queue.get(timeout=0.1)
+                        progress(
+                            min(done, total), total, f"Indexation : {min(done, total)} / {total} questions"
+                        )
+                    if cancelled():
+                        raise Cancelled
+                results = [f.result() for f in futures]
+            except BaseException:
+                cancel_event.set()
+                for f in futures:
+                    f.cancel()
+                raise
+        segments = [segment for segment, count in results if segment is not None and count]
+        documents = sum(count for _, count in results)
+        progress(documents, total, "Écriture de l'index…")
+        writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+        raise
+    return documents

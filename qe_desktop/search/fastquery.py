@@ -1,0 +1,508 @@
+"""Matching and ranking a parsed query with sets and whole posting lists, not Whoosh's matcher tree.
+
+Whoosh walks its matchers one document at a time in Python (several
+method calls per posting, per query node): for a page that needs every
+match (the total and the facets) and then the best twenty, that walk ran
+twice and cost most of the time.  Here:
+
+- a term's posting list is read block by block (ids and weights arrays) and
+  kept per searcher (a few recent terms), so ``And``/``Or``/``Not`` become
+  set operations in C;
+- a phrase intersects its words' documents first, then checks positions
+  only in those documents (the blocks holding none of them are not even
+  decompressed);
+- ranking computes the same BM25F scores as Whoosh (same formula, idf,
+  average and byte-rounded field lengths, boosts, sums for ``Or``/``And``/
+  phrases) over the matching documents only, with list comprehensions.
+
+Prefixes, wildcards and fuzzy terms are expanded per segment as Whoosh
+does and scored as Whoosh scores them.  Numeric ranges and proximity
+(``SpanNear2``) are matched by Whoosh, on their own and cached, and scored
+here; any other node is matched and scored by Whoosh.  Matches and scores
+are Whoosh's (``tests/unit/test_search_fast.py`` compares them), only faster.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import FilterMatcher
+from whoosh.query import spans as wspans
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+#: Postings (document numbers) kept per searcher, most recently used first: about
+#: 12 bytes each in posting lists (arrays), 50 in document sets.
+POSTINGS_BUDGET = 4_000_000
+DOCS_BUDGET = 2_000_000
+
+
+class _Lru(OrderedDict[Any, Any]):
+    """Least recently used entries dropped beyond a budget of total entry sizes."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+        self.total = 0
+        self.sizes: dict[Any, int] = {}
+
+    def get_recent(self, key: Any) -> Any:
+        found = self.get(key)
+        if found is not None:
+            self.move_to_end(key)
+        return found
+
+    def put(self, key: Any, value: Any, size: int) -> None:
+        if key in self:
+            self.total -= self.sizes[key]
+        self[key] = value
+        self.sizes[key] = size
+        self.total += size
+        while self.total > self.budget and len(self) > 1:
+            old, _ = self.popitem(last=False)
+            self.total -= self.sizes.pop(old)
+
+
+_B = 0.75
+_K1 = 1.2
+
+
+def _read_postings(
+    reader: Any, offset: int, field: str, text: str, wanted: list[int] | None = None
+) -> tuple[list[int], list[float], list[Any]]:
+    """Global ids and weights of one term in one segment; values too when ``wanted`` (local ids, sorted).
+
+    With ``wanted``, only blocks that may hold one of those documents are read,
+    and only their postings are returned.
+    """
+    try:
+        m = reader.postings(field, text)
+    except TermNotFound:
+        return [], [], []
+    deleted: frozenset[int] = frozenset()
+    if isinstance(m, FilterMatcher):
+        # The segment's deleted documents, which Whoosh's reader filters out this way.
+        if m._exclude:
+            deleted = frozenset(m._ids)
+        m = m.child
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[Any] = []
+    if not isinstance(m, W3LeafMatcher):
+        wanted_set = None if wanted is None else set(wanted)
+        while m.is_active():
+            d = m.id()
+            if d not in deleted and (wanted_set is None or d in wanted_set):
+                ids.append(d + offset)
+                weights.append(m.weight())
+                if wanted is not None:
+                    values.append(m.value())
+            m.next()
+        return ids, weights, values
+    if wanted is not None:
+        k, n = 0, len(wanted)
+        while m.is_active() and k < n:
+            if wanted[k] > m._maxid:
+                # No wanted document in this block: skip it without decompressing it.
+                m._next_block()
+                continue
+            block_ids = _block_ids(m)
+            m._read_weights()
+            m._read_values()
+            block_weights, block_values = m._weights, m._values
+            stop = bisect_left(wanted, m._maxid + 1, k)
+            for d in wanted[k:stop]:
+                i = bisect_left(block_ids, d)
+                if i < len(block_ids) and block_ids[i] == d and d not in deleted:
+                    ids.append(d + offset)
+                    weights.append(block_weights[i])
+                    values.append(block_values[i])
+            k = stop
+            m._next_block()
+        return ids, weights, values
+    while m.is_active():
+        block_ids = _block_ids(m)
+        m._read_weights()
+        if deleted:
+            keep = [i for i, d in enumerate(block_ids) if d not in deleted]
+            ids.extend(block_ids[i] + offset for i in keep)
+            block_weights = m._weights
+            weights.extend(block_weights[i] for i in keep)
+        else:
+            ids.extend(map(offset.__add__, block_ids) if offset else block_ids)
+            weights.extend(m._weights)
+        m._next_block()
+    return ids, weights, values
+
+
+def _block_ids(m: Any) -> Any:
+    """The document numbers of a posting block (Whoosh decodes the deltas in a Python generator)."""
+    if m._ids is None:
+        if m._data is None:
+            m._read_data()
+        raw = m._data[0]
+        m._ids = raw if m._byteids else tuple(accumulate(raw))
+    return m._ids
+
+
+class FastSearch:
+    """Sets and scores for the queries of one searcher (one snapshot: never changes).
+
+    Not thread-safe: the index runs one search at a time per snapshot.
+    """
+
+    def __init__(self, searcher: Any, lengths: dict[str, list[int]] | None = None) -> None:
+        self.searcher = searcher
+        self.leaves: list[tuple[Any, int]] = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        self.leaf_searchers: list[tuple[Any, int]] = list(searcher.leaf_searchers())
+        self._postings = _Lru(POSTINGS_BUDGET)
+        self._docs = _Lru(DOCS_BUDGET)
+        self._lengths: dict[str, list[int]] = lengths if lengths is not None else {}
+        self._all: frozenset[int] | None = None
+
+    # -- building blocks -------------------------------------------------------------
+
+    def postings(self, field: str, text: str) -> tuple[Sequence[int], Sequence[float]]:
+        """(global document numbers, weights) of a term, in document order."""
+        key = (field, text)
+        found: tuple[Sequence[int], Sequence[float]] | None = self._postings.get_recent(key)
+        if found is not None:
+            return found
+        ids = array("I")
+        weights = array("d")
+        for reader, offset in self.leaves:
+            i, w, _ = _read_postings(reader, offset, field, text)
+            ids.extend(i)
+            weights.extend(w)
+        found = (ids, weights)
+        self._postings.put(key, found, len(ids))
+        return found
+
+    def all_docs(self) -> frozenset[int]:
+        if self._all is None:
+            self._all = frozenset(self.searcher.reader().all_doc_ids())
+        return self._all
+
+    def lengths(self, field: str) -> list[int]:
+        """Field length of every document (byte-rounded, as Whoosh scores with them)."""
+        found = self._lengths.get(field)
+        if found is None:
+            found = []
+            decoded: dict[int, int] = {}
+            for reader, offset in self.leaves:
+                if len(found) < offset:
+                    found.extend([0] * (offset - len(found)))
+                column = _length_column(reader, field)
+                for b in column:
+                    value = decoded.get(b)
+                    if value is None:
+                        value = decoded[b] = byte_to_length(b) if b else 0
+                    found.append(value)
+            self._lengths[field] = found
+        return found
+
+    # -- matching --------------------------------------------------------------------
+
+    def docs(self, q: Any) -> frozenset[int]:
+        """Every document the query matches."""
+        if isinstance(q, wq.Term):
+            return self._cached(q, lambda: frozenset(self.postings(q.fieldname, q.text)[0]))
+        if isinstance(q, (wq.Or, wq.And, wq.Not)):
+            return self._cached(q, lambda: self._compound_docs(q))
+        if isinstance(q, wq.Every) and not q.fieldname:
+            return self.all_docs()
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return frozenset()
+        if isinstance(q, wq.Phrase) and q.slop == 1:
+            return self._cached(q, lambda: frozenset(self._phrase(q, None)))
+        if isinstance(q, wq.MultiTerm) and q.field():
+            return self._cached(q, lambda: frozenset().union(*(self.docs(t) for t in self._expanded(q))))
+        return self._whoosh_docs(q)
+
+    def _compound_docs(self, q: Any) -> frozenset[int]:
+        if isinstance(q, wq.Or):
+            sets = [self.docs(s) for s in q.subqueries]
+            return frozenset().union(*sets) if sets else frozenset()
+        if isinstance(q, wq.And):
+            positives = [s for s in q.subqueries if not isinstance(s, wq.Not)]
+            negatives = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
+            if not positives:
+                return self._whoosh_docs(q)
+            sets = sorted((self.docs(s) for s in positives), key=len)
+            result = sets[0].intersection(*sets[1:])
+            for s in negatives:
+                if not result:
+                    break
+                result = result - self.docs(s)
+            return frozenset(result)
+        return self.all_docs() - self.docs(q.query)
+
+    def _words(self, q: Any) -> list[list[Any]]:
+        """The words of a prefix, wildcard or fuzzy term in each segment (as Whoosh expands them)."""
+        return [[w for w in q._btexts(reader) if w] for reader, _ in self.leaves]
+
+    def _expanded(self, q: Any) -> list[Any]:
+        field = q.field()
+        words = dict.fromkeys(w for leaf in self._words(q) for w in leaf)
+        return [wq.Term(field, w) for w in words]
+
+    def _cached(self, key: Any, compute: Callable[[], frozenset[int]]) -> frozenset[int]:
+        found: frozenset[int] | None = self._docs.get_recent(key)
+        if found is None:
+            found = compute()
+            self._docs.put(key, found, len(found))
+        return found
+
+    def _whoosh_docs(self, q: Any) -> frozenset[int]:
+        return self._cached(q, lambda: frozenset(self.searcher.docs_for_query(q)))
+
+    def _phrase(self, q: Any, within: frozenset[int] | None) -> set[int]:
+        """Documents where the phrase's words follow each other (Whoosh ``Phrase``, slop 1).
+
+        Candidates come from the rarer words' documents; the frequent words (stop
+        words: "de", "la") are read only in the blocks holding candidates.  The
+        weights read on the way are kept: the phrase is scored with them.
+        """
+        words: list[Any] = list(q.words)
+        if not words:
+            return set()
+        field = q.fieldname
+        searcher = self.searcher
+        distinct = list(dict.fromkeys(words))
+        frequency = {w: searcher.doc_frequency(field, w) for w in distinct}
+        distinct.sort(key=frequency.__getitem__)
+        rarest = max(1, frequency[distinct[0]])
+        sets = [self.docs(wq.Term(field, w)) for w in distinct if frequency[w] <= 8 * rarest]
+        candidates = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+        if within is not None:
+            candidates &= within
+        decode = searcher.schema[field].format.decode_positions
+        found: set[int] = set()
+        weights: dict[int, list[float]] = {}
+        for reader, offset in self.leaves if candidates else ():
+            size = reader.doc_count_all()
+            local = sorted(d - offset for d in candidates if offset <= d < offset + size)
+            if not local:
+                continue
+            by_word: dict[Any, dict[int, tuple[float, Any]]] = {}
+            # Rarest words first: later words are read only where the phrase is still possible.
+            for w in distinct:
+                ids, ws, values = _read_postings(reader, 0, field, w, local)
+                by_word[w] = dict(zip(ids, zip(ws, values, strict=True), strict=True))
+                local = [d for d in local if d in by_word[w]]
+                if not local:
+                    break
+            for d in local:
+                starts = set(decode(by_word[words[0]][d][1]))
+                for i, w in enumerate(words[1:], start=1):
+                    places = set(decode(by_word[w][d][1]))
+                    starts = {p for p in starts if p + i in places}
+                    if not starts:
+                        break
+                if starts or len(words) == 1:
+                    found.add(d + offset)
+                    weights[d + offset] = [by_word[w][d][0] for w in words]
+        if within is None:
+            self._postings.put(("phrase", q), weights, len(weights) * len(words))
+        return found
+
+    def _phrase_scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
+        """Whoosh's score of a phrase: the sum of its words' BM25 (a repeated word counts twice)."""
+        weights: dict[int, list[float]] | None = self._postings.get_recent(("phrase", q))
+        if weights is None:
+            self._phrase(q, None)
+            weights = self._postings.get_recent(("phrase", q))
+            assert weights is not None
+        searcher = self.searcher
+        field = q.fieldname
+        within = [d for d in weights if d in docs]
+        total: dict[int, float] = {}
+        if not within:
+            return total
+        if not searcher.schema[field].scorable:
+            for d in within:
+                total[d] = sum(weights[d])
+        else:
+            avgfl = searcher.avg_field_length(field) or 1
+            lengths = self.lengths(field)
+            k1, b = _K1, _B
+            idfs = [searcher.idf(field, w) for w in q.words]
+            for d in within:
+                fl = lengths[d]
+                value = 0.0
+                for idf, w in zip(idfs, weights[d], strict=True):
+                    # Whoosh's scoring.bm25(), operation for operation.
+                    value += idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * fl / avgfl)))
+                total[d] = value
+        if q.boost != 1.0:
+            return {d: v * q.boost for d, v in total.items()}
+        return total
+
+    # -- ranking ---------------------------------------------------------------------
+
+    def scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
+        """Whoosh's BM25F score of every document of ``docs`` that the query matches."""
+        if isinstance(q, wq.Term):
+            return self._term_scores(q.fieldname, q.text, q.boost, docs)
+        if isinstance(q, wq.Or) and q.boost == 1.0:
+            return _summed([self.scores(s, docs) for s in q.subqueries])
+        if isinstance(q, wq.And) and q.boost == 1.0 and any(not isinstance(s, wq.Not) for s in q.subqueries):
+            within = self.docs(q) & docs
+            # Every positive part matches every document of ``within``.
+            total = _summed([self.scores(s, within) for s in q.subqueries if not isinstance(s, wq.Not)])
+            nots = sum(1 for s in q.subqueries if isinstance(s, wq.Not))
+            if nots:
+                # Whoosh intersects with an InverseMatcher, whose score is 1.0 everywhere.
+                return {d: v + 1.0 * nots for d, v in total.items()}
+            return total
+        if isinstance(q, wq.Not):
+            return dict.fromkeys(self.docs(q) & docs, 1.0)
+        if isinstance(q, wq.NumericRange) and q.constantscore:
+            # Compiled by Whoosh into a ConstantScoreQuery scoring its boost.
+            return dict.fromkeys(self.docs(q) & docs, float(q.boost))
+        if isinstance(q, wq.Phrase) and q.slop == 1:
+            return self._phrase_scores(q, docs)
+        if isinstance(q, wq.MultiTerm) and q.field():
+            return self._multiterm_scores(q, docs)
+        if isinstance(q, wspans.SpanNear2) and all(isinstance(t, wq.Term) for t in q.qs):
+            # Matched by Whoosh (cached); scored like Whoosh: the sum of its terms' scores.
+            within = self.docs(q) & docs
+            return _summed([self._term_scores(t.fieldname, t.text, t.boost, within) for t in q.qs])
+        return self._whoosh_scores(q, docs)
+
+    def _multiterm_scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
+        """Whoosh scores a prefix (wildcard, fuzzy term) segment by segment: the sum of its words'
+        BM25 times its boost, or the BM25 of its only word, unboosted, where a segment has one."""
+        field = q.field()
+        per_leaf = self._words(q)
+        words = list(dict.fromkeys(w for leaf in per_leaf for w in leaf))
+        total = _summed([self._term_scores(field, w, 1.0, docs) for w in words])
+        boost = float(q.boost)
+        factors = [1.0 if len(leaf) == 1 else boost for leaf in per_leaf]
+        if all(f == 1.0 for f in factors):
+            return total
+        if all(f == boost for f in factors):
+            return {d: v * boost for d, v in total.items()}
+        for (reader, offset), factor in zip(self.leaves, factors, strict=True):
+            if factor != 1.0:
+                end = offset + reader.doc_count_all()
+                for d in total:
+                    if offset <= d < end:
+                        total[d] *= factor
+        return total
+
+    def _term_scores(
+        self, field: str, text: str, boost: float, docs: frozenset[int] | set[int]
+    ) -> dict[int, float]:
+        ids, scores = self._term_bm25(field, text)
+        if len(docs) * 8 < len(ids):
+            # Few documents wanted from a long posting list: find them by bisection.
+            n = len(ids)
+            found: dict[int, float] = {}
+            for d in docs:
+                i = bisect_left(ids, d)
+                if i < n and ids[i] == d:
+                    found[d] = scores[i]
+            return found if boost == 1.0 else {d: v * boost for d, v in found.items()}
+        if boost == 1.0:
+            return {d: v for d, v in zip(ids, scores, strict=True) if d in docs}
+        # WrappingMatcher: the term's score times the boost.
+        return {d: v * boost for d, v in zip(ids, scores, strict=True) if d in docs}
+
+    def _term_bm25(self, field: str, text: str) -> tuple[Sequence[int], Sequence[float]]:
+        """(document numbers, unboosted score) of a term, computed once per searcher (cached)."""
+        key = ("bm25", field, text)
+        found: tuple[Sequence[int], Sequence[float]] | None = self._postings.get_recent(key)
+        if found is not None:
+            return found
+        ids, weights = self.postings(field, text)
+        searcher = self.searcher
+        if not ids:
+            scores: Sequence[float] = array("d")
+        elif not searcher.schema[field].scorable:
+            scores = weights
+        else:
+            idf = searcher.idf(field, text)
+            avgfl = searcher.avg_field_length(field) or 1
+            lengths = self.lengths(field)
+            k1, b = _K1, _B
+            # Whoosh's scoring.bm25(), operation for operation (same floats).
+            scores = array(
+                "d",
+                [
+                    idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
+                    for d, w in zip(ids, weights, strict=True)
+                ],
+            )
+        found = (ids, scores)
+        self._postings.put(key, found, len(ids))
+        return found
+
+    def _whoosh_scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
+        """Scores of a query node this module does not compute itself, from Whoosh's matcher."""
+        out: dict[int, float] = {}
+        for s, offset in self.leaf_searchers:
+            m = q.matcher(s, s.context())
+            while m.is_active():
+                d = m.id() + offset
+                if d in docs:
+                    out[d] = m.score()
+                m.next()
+        return out
+
+    def top(self, q: Any, docs: frozenset[int] | set[int], limit: int) -> list[tuple[int, float]]:
+        """The ``limit`` best documents of ``docs`` (best score first, then document order)."""
+        if limit <= 0 or not docs:
+            return []
+        scores = self.scores(q, docs)
+        if len(scores) <= limit:
+            return sorted(scores.items(), key=_best_first)
+        # The limit-th best score, then only the few documents at or above it are sorted.
+        threshold = heapq.nlargest(limit, scores.values())[-1]
+        best = [(d, v) for d, v in scores.items() if v >= threshold]
+        best.sort(key=_best_first)
+        return best[:limit]
+
+
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
+
+
+def _summed(parts: list[dict[int, float]]) -> dict[int, float]:
+    """Scores added document by document (the largest part copied, the others added to it)."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    total = dict(parts[0])
+    for part in parts[1:]:
+        get = total.get
+        for d, v in part.items():
+            total[d] = get(d, 0.0) + v
+    return total
+
+
+def _length_column(reader: Any, field: str) -> Iterable[int]:
+    """The length bytes of one field in one segment (0 for documents without it)."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    size = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    name = _lenfield(field)
+    if perdoc is None or not perdoc.has_column(name):
+        return [0] * size
+    column = perdoc.column_reader(name, LENGTHS_COLUMN)
+    if getattr(column, "_typecode", None) == "B" and not getattr(column, "_reverse", True):
+        # One byte per document: read the whole column at once (documents past its end have none).
+        count = min(column._count, size)
+        raw = column._dbfile.get(column._basepos, count)
+        return [*raw, *([column._default] * (size - count))]
+    return [column[i] for i in range(size)]

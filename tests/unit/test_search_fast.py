@@ -1,0 +1,151 @@
+"""The fast paths give Whoosh's answers: set matching and BM25F ranking, one-pass analysis, parallel rebuild."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qe_desktop.corpus import import_paths
+from qe_desktop.jobs import Cancelled
+from qe_desktop.model import SearchRequest
+from qe_desktop.search import analysis, build
+from qe_desktop.search import index as index_module
+from qe_desktop.search.index import SearchIndex
+from qe_desktop.search.query import parse_query
+from qe_desktop.store import CorpusStore
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SOURCES = [DATA / "an_json", DATA / "an_xml", DATA / "page_text", DATA / "amo"]
+
+#: One query of every kind the parser compiles.
+QUERIES = [
+    "hôpital",
+    "sécurité sociale",
+    "sécurité sociale retraite",
+    '"sécurité sociale"',
+    '"mise en oeuvre"',
+    '"de la"',
+    "le",
+    "urgences hôpital SAUF Carhaix",
+    "(Gaucho OR Linky) NOT compteurs",
+    "Gaucho OU Linky",
+    "SAUF hôpital",
+    "télécom*",
+    "h?pital",
+    "hopitl~",
+    '"garanties torture"~5',
+    "analyse:abeilles",
+    "question:retraite",
+    "rubrique:sante",
+    "date:2011 abeilles",
+    "statut:repondue hôpital",
+    "legislature:11..13 travail",
+    "date:2000..2020",
+    "96-1220",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fast")
+    with CorpusStore(folder / "corpus.sqlite") as store:
+        report = import_paths(store, SOURCES)
+        assert report.added >= 45, report
+    return folder / "corpus.sqlite"
+
+
+@pytest.fixture
+def store(corpus: Path) -> Iterator[CorpusStore]:
+    with CorpusStore(corpus) as s:
+        yield s
+
+
+def _same_as_whoosh(ix: SearchIndex) -> None:
+    snap = ix._current()
+    searcher, fast = snap.searcher, snap.fast
+    for text in QUERIES:
+        q = parse_query(text).query
+        assert q is not None, text
+        expected = set(searcher.docs_for_query(q))
+        assert fast.docs(q) == expected, text
+        results = searcher.search(q, limit=10)
+        whoosh_top = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        ours = fast.top(q, frozenset(expected), 10)
+        assert [d for d, _ in ours] == [d for d, _ in whoosh_top], text
+        for (_, mine), (_, theirs) in zip(ours, whoosh_top, strict=True):
+            assert math.isclose(mine, theirs, rel_tol=1e-9), text
+
+
+def test_matching_and_ranking_are_whooshs(tmp_path: Path, store: CorpusStore) -> None:
+    with SearchIndex.open(tmp_path / "index", store) as ix:
+        _same_as_whoosh(ix)
+
+
+def test_also_with_several_segments_and_deleted_documents(tmp_path: Path, store: CorpusStore) -> None:
+    with SearchIndex.open(tmp_path / "index", store) as ix:
+        # Re-indexing questions writes them to a new segment and deletes them from the first one.
+        ix.update(store.all_uids()[::3])
+        assert len(ix._current().searcher.reader().leaf_readers()) > 1
+        _same_as_whoosh(ix)
+
+
+def test_one_pass_analysis_gives_both_fields_terms(store: CorpusStore) -> None:
+    for batch in store.iter_batches(100):
+        for q in batch:
+            for text in (q.question_text, q.answer_text, q.analyse, q.author):
+                if not text:
+                    continue
+                result = analysis.analysed(text)
+                assert result.positions == analysis.positions(text)
+                stems = Counter(analysis.stemmed_terms(text))
+                assert result.stems == dict(stems)
+                assert result.stem_length == sum(stems.values())
+
+
+def _page(ix: SearchIndex, query: str) -> list[tuple[str, float | None]]:
+    return [(h.uid, h.score) for h in ix.search(SearchRequest(query=query, limit=50)).hits]
+
+
+def test_parallel_rebuild_gives_the_same_index(
+    tmp_path: Path, store: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with SearchIndex.open(tmp_path / "one", store) as ix:
+        expected = {q: _page(ix, q) for q in QUERIES}
+        count = ix.document_count
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(build, "worker_count", lambda: 2)
+    monkeypatch.setattr(index_module, "SEGMENT_DOCS", 10)
+    progress: list[int] = []
+    with SearchIndex(tmp_path / "two", store) as ix:
+        ix.rebuild(progress=lambda done, total, message: progress.append(done))
+        assert len(ix._current().searcher.reader().leaf_readers()) > 2
+        assert ix.document_count == count
+        assert ix.check().ok
+        assert progress[-1] == count
+        for q in QUERIES:
+            got = _page(ix, q)
+            assert [uid for uid, _ in got] == [uid for uid, _ in expected[q]], q
+
+
+def test_cancelled_parallel_rebuild_keeps_the_previous_index(
+    tmp_path: Path, store: CorpusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with SearchIndex.open(tmp_path / "index", store) as ix:
+        before = _page(ix, "hôpital")
+        monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+        monkeypatch.setattr(build, "worker_count", lambda: 2)
+        with pytest.raises(Cancelled):
+            ix.rebuild(cancelled=lambda: True)
+        assert _page(ix, "hôpital") == before
+        assert [p.name for p in (tmp_path / "index").iterdir() if p.is_dir()] == [ix._generation]
+
+
+def test_an_empty_index_answers_every_kind_of_query(tmp_path: Path) -> None:
+    with CorpusStore(tmp_path / "corpus.sqlite") as empty, SearchIndex.open(tmp_path / "index", empty) as ix:
+        for text in [*QUERIES, ""]:
+            result = ix.search(text)
+            assert (result.total, result.hits) == (0, ()), text
