@@ -18,6 +18,7 @@ from qe_desktop.dates import format_date_fr
 from qe_desktop.model import SORT_ORDERS, Hit, ImportReport, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths, sample_folders
 from qe_desktop.search.facets import facet_label
+from qe_desktop.search.follow import ImportIndexer
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.store import CorpusStore, StoreError
 
@@ -110,12 +111,6 @@ def format_report(report: ImportReport) -> str:
     return "\n".join(lines)
 
 
-def _index_updater(paths: DataPaths, store: CorpusStore) -> Any:
-    """The search index hook for imports: the index follows the database batch by batch."""
-    index = _open_index(paths, store)
-    return index.update
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     paths = _data_paths(args)
     targets = [Path(p) for p in args.paths]
@@ -124,8 +119,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not targets:
         raise CliError("indiquez au moins un fichier, dossier ou archive zip à importer (ou --sample)")
     with CorpusStore(paths.corpus_db) as store:
-        on_changed = _index_updater(paths, store)
-        report = import_paths(store, targets, on_changed=on_changed, progress=_progress_printer(args.json))
+        index = _open_index(paths, store)
+        indexer = ImportIndexer(index)
+        try:
+            report = import_paths(store, targets, on_changed=indexer, progress=_progress_printer(args.json))
+        finally:
+            # Also after a failure: the index follows what the database committed.
+            indexer.finish(progress=_stderr_progress())
+            index.close()
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:

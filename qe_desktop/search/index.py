@@ -520,12 +520,14 @@ class SearchIndex:
             raise
         return done
 
-    def update(self, uids: Sequence[str]) -> None:
+    def update(self, uids: Sequence[str], *, versions: int = 1) -> None:
         """Index (or remove) these questions as they now are in the database.
 
-        Call it after each committed import batch.  If the database changed in
-        between in a way this index did not see, the index is marked stale
-        (``check()`` says so) rather than claiming to be in step.
+        Call it after committed import batches: ``versions`` says how many
+        database changes (batches) these uids cover (ImportIndexer gathers
+        several).  If the database changed in between in a way this index did
+        not see, the index is marked stale (``check()`` says so) rather than
+        claiming to be in step.
         """
         if not uids:
             return
@@ -556,7 +558,7 @@ class SearchIndex:
                         writer.cancel()
                     raise
                 previous = self._state.get("data_version")
-                if previous is not None and corpus.data_version not in (previous, previous + 1):
+                if previous is not None and not 0 <= corpus.data_version - previous <= versions:
                     self._stale = (
                         "index pas à jour : la base a reçu des modifications que l'index n'a pas suivies "
                         f"(version {previous} indexée, base {corpus.data_version})"

@@ -27,7 +27,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from qe_desktop.corpus import import_paths, import_sample
-from qe_desktop.jobs import Cancelled
+from qe_desktop.jobs import Cancelled, never_cancelled
 from qe_desktop.model import Changes, ImportReport, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
 from qe_desktop.render import (
@@ -38,6 +38,7 @@ from qe_desktop.render import (
     official_url,
     question_html,
 )
+from qe_desktop.search.follow import ImportIndexer
 from qe_desktop.search.highlight import highlight_spans
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.store import CorpusStore, StoreError
@@ -216,16 +217,21 @@ class Writer(QObject):
             if self.store is None:
                 self.store = CorpusStore(self.paths.corpus_db)
             self.job_started.emit("Import…")
-            on_changed: Callable[[Sequence[str]], None] | None = None
-            if self.index is not None:
-                on_changed = self.index.update
-            report = import_paths(
-                self.store,
-                list(paths),
-                on_changed=on_changed,
-                progress=self._progress,
-                cancelled=self._cancelled,
-            )
+            indexer = ImportIndexer(self.index) if self.index is not None else None
+            try:
+                report = import_paths(
+                    self.store,
+                    list(paths),
+                    on_changed=indexer,
+                    progress=self._progress,
+                    cancelled=self._cancelled,
+                )
+            finally:
+                if indexer is not None:
+                    # Even after a cancel or a failure, the index follows what was committed.
+                    if indexer.rebuild_needed:
+                        self.job_started.emit("Indexation des questions importées…")
+                    indexer.finish(self._progress, never_cancelled)
             if self.index is None:
                 self._open_index()
             changes = Changes(questions_added=report.added_uids, questions_updated=report.updated_uids)
