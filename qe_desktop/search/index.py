@@ -172,16 +172,20 @@ class SearchIndex:
         progress: ProgressFn = no_progress,
         cancelled: CancelFn = never_cancelled,
         rebuild: bool = True,
+        deep_check: bool = True,
     ) -> SearchIndex:
         """Open the index of a data folder (or an index folder), rebuilding it if it is not right.
 
         ``rebuilt_because`` then says why it was rebuilt (French), None if it was fine.
+        ``deep_check=False`` checks file sizes but not their checksums (reading
+        every file costs about a second at 133,000 questions): the window opens
+        that way and runs ``check()`` in the background.
         Raises Cancelled if a needed rebuild is cancelled, SearchIndexError if the
         index cannot be used and ``rebuild`` is False.
         """
         index_dir = location.index_dir if isinstance(location, DataPaths) else Path(location)
         self = cls(index_dir, store)
-        health = self.check()
+        health = self.check(deep=deep_check)
         if health.busy:
             # Another instance is writing: use what is there, write nothing.
             self._readonly_reason = health.reason

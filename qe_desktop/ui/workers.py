@@ -180,9 +180,32 @@ class Writer(QObject):
             self.index_store = CorpusStore(self.paths.corpus_db, readonly=True)
         self.job_started.emit("Vérification de l'index de recherche…")
         self.index = SearchIndex.open(
-            self.paths, self.index_store, progress=self._progress, cancelled=self._cancelled
+            self.paths,
+            self.index_store,
+            progress=self._progress,
+            cancelled=self._cancelled,
+            deep_check=False,
         )
         return self.index.rebuilt_because
+
+    def _verify_index(self) -> None:
+        """The checksum check left out at start, once the window is usable: damage means a rebuild."""
+        if self.index is None:
+            return
+        health = self.index.check(deep=True)
+        if health.ok or health.busy:
+            return
+        log.warning("index damaged, rebuilding: %s", health.reason)
+        self.job_started.emit(f"Reconstruction de l'index de recherche ({health.reason})…")
+        try:
+            self.index.rebuild(self._progress, self._cancelled)
+            self.index_rebuilt.emit(self.status())
+        except Cancelled:
+            self.failed.emit(Failure("index", "Reconstruction de l'index annulée : l'index est endommagé."))
+        except Exception as exc:
+            self.failed.emit(Failure("index", user_message(exc, self.paths)))
+        finally:
+            self.job_ended.emit()
 
     # -- jobs --
 
@@ -208,6 +231,8 @@ class Writer(QObject):
         finally:
             self.data_opened.emit(DataOpened(self.index, self.status(), sample, rebuilt))
             self.job_ended.emit()
+        if rebuilt is None:
+            self._verify_index()
 
     @Slot(object)
     def import_files(self, paths: Sequence[Path]) -> None:

@@ -18,7 +18,7 @@ from qe_desktop.ui.dialogs import ShortcutsDialog
 from qe_desktop.ui.main_window import PAGE_SIZE, MainWindow
 from qe_desktop.ui.results_model import ResultsModel
 
-from ui.helpers import TIMEOUT, open_window, search, shown_rows
+from ui.helpers import START_TIMEOUT, TIMEOUT, TODAY, open_window, search, shown_rows
 
 BOUSQUET = "QANR5L13QE101851"
 CITATION = (
@@ -517,3 +517,26 @@ def test_a_search_error_is_a_french_message_and_a_logged_traceback(
     assert "Traceback" in log
     assert "RuntimeError: boom" in log
     box.close()
+
+
+def test_a_damaged_index_found_after_start_is_rebuilt_in_the_background(
+    qtbot: QtBot, data_paths: DataPaths
+) -> None:
+    # Same size, other bytes: only the checksum check (run once the window is usable) sees it.
+    [segment] = data_paths.index_dir.glob("*/*.seg")
+    data = bytearray(segment.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    segment.write_bytes(bytes(data))
+    window = MainWindow(data_paths, today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    # The writer emits from its own thread: watch a flag rather than wait on its signal.
+    rebuilt: list[object] = []
+    window.writes.writer.index_rebuilt.connect(rebuilt.append)
+    window.start()
+    qtbot.waitUntil(lambda: bool(rebuilt), timeout=START_TIMEOUT)
+    index = window.writes.writer.index
+    assert index is not None
+    assert index.check(deep=True).ok
+    assert index.search("hôpital").total > 0
+    window.close()
