@@ -257,6 +257,8 @@ class Hit:
     question_snippet: str = ""
     answer_snippet: str = ""
     answer_delay_days: int | None = None
+    #: The heading of older questions whose pages give no analyse: a title when analyse is None.
+    tete_analyse: str | None = None
 
     def record(self) -> dict[str, Any]:
         """The JSON form of ``qe-desktop search --json`` (keys in the documented order)."""

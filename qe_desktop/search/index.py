@@ -790,6 +790,7 @@ def _hit(q: Question, score: float | None, question_snippet: str, answer_snippet
         type=q.type,
         number=q.number,
         analyse=q.analyse,
+        tete_analyse=q.tete_analyse,
         rubrique=q.rubrique,
         author=q.author,
         group_abbrev=q.group_abbrev or q.group,

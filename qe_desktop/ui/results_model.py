@@ -76,7 +76,8 @@ class ResultRow:
             answer_date=hit.answer_date,
             author=hit.author,
             group_abbrev=hit.group_abbrev,
-            analyse=hit.analyse,
+            # Older pages give only a tête d'analyse: it is their title.
+            analyse=hit.analyse or hit.tete_analyse,
             rubrique=hit.rubrique,
             status=hit.status,
             answer_delay=hit.answer_delay_days if hit.status == "answered" else None,

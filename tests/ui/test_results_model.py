@@ -145,3 +145,24 @@ def test_rows_come_from_search_hits() -> None:
         "Mme Danielle Bousquet (SRC)",
         98,
     )
+
+
+def test_an_older_question_is_titled_by_its_tete_d_analyse() -> None:
+    hit = Hit(
+        uid="QANR5L13QE101851",
+        score=1.0,
+        legislature=13,
+        type="QE",
+        number=101851,
+        analyse=None,
+        tete_analyse="Kazakhstan",
+        rubrique="Politique extérieure",
+        author="Mme Danielle Bousquet",
+        group_abbrev=None,
+        question_date="2011-03-08",
+        answer_date="2011-06-14",
+        status="answered",
+    )
+    model = ResultsModel(TODAY)
+    model.reset_results(1, 1, [ResultRow.from_hit(hit)])
+    assert "Kazakhstan" in texts(model, 0)
