@@ -375,6 +375,7 @@ _FACET_TITLES = {
 _SORT_WORDS = {
     "pertinence": "par pertinence",
     "date": "les plus récentes d'abord",
+    "reponse": "les réponses les plus récentes d'abord",
     "delai": "les plus longs délais de réponse d'abord",
 }
 
@@ -476,7 +477,10 @@ def _add_search_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--limit", type=int, default=20, metavar="N", help="nombre de résultats affichés (20)")
     p.add_argument(
-        "--sort", choices=SORT_ORDERS, default="pertinence", help="ordre : pertinence (défaut), date, delai"
+        "--sort",
+        choices=SORT_ORDERS,
+        default="pertinence",
+        help="ordre : pertinence (défaut), date (de la question), reponse (date de réponse), delai",
     )
     p.add_argument(
         "--filtre",

@@ -209,8 +209,8 @@ ParsedItem = Question | Actor | Organe | Rejection
 
 # -- search (qe_desktop.search) ------------------------------------------------------
 
-SortOrder = Literal["pertinence", "date", "delai"]
-SORT_ORDERS: tuple[SortOrder, ...] = ("pertinence", "date", "delai")
+SortOrder = Literal["pertinence", "date", "reponse", "delai"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("pertinence", "date", "reponse", "delai")
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,7 @@ class SegmentTable:
     values: dict[str, list[str]]
     qdate: list[int]  # YYYYMMDD, 0 when unknown
     delay: list[int]  # days to answer, -1 when unanswered
+    adate: list[int]  # YYYYMMDD of the answer, 0 when unanswered
 
 
 def _date_key(iso: str) -> int:
@@ -105,6 +106,7 @@ def read_segment(column: Iterable[bytes]) -> SegmentTable:
     values: dict[str, list[str]] = {name: [] for name in FACETS}
     qdates: list[int] = []
     delays: list[int] = []
+    adates: list[int] = []
     intern: dict[str, str] = {}
     lists = [values[name] for name in FACETS]
     for raw in column:
@@ -117,7 +119,8 @@ def read_segment(column: Iterable[bytes]) -> SegmentTable:
         qdates.append(_date_key(qdate))
         delay = days_between(qdate, adate) if qdate and adate else None
         delays.append(-1 if delay is None else delay)
-    return SegmentTable(uids, values, qdates, delays)
+        adates.append(_date_key(adate))
+    return SegmentTable(uids, values, qdates, delays, adates)
 
 
 class DocTable:
@@ -128,6 +131,7 @@ class DocTable:
         self.values: dict[str, list[str]] = {name: [] for name in FACETS}
         self.qdate: list[int] = []
         self.delay: list[int] = []
+        self.adate: list[int] = []
         for table, offset in segments:
             # Leaf readers are contiguous; pad defensively if they ever are not.
             gap = offset - len(self.uids)
@@ -138,6 +142,7 @@ class DocTable:
                 self.values[name].extend(table.values[name])
             self.qdate.extend(table.qdate)
             self.delay.extend(table.delay)
+            self.adate.extend(table.adate)
         self._distinct: dict[str, set[str]] = {}
         self._lock = threading.Lock()
         self._uid_docnum: dict[str, int] | None = None
@@ -149,6 +154,7 @@ class DocTable:
             self.values[name].extend([""] * count)
         self.qdate.extend([0] * count)
         self.delay.extend([-1] * count)
+        self.adate.extend([0] * count)
 
     def distinct(self, facet: str) -> set[str]:
         with self._lock:

@@ -642,7 +642,7 @@ class SearchIndex:
                     for docnum, score in fast.top(parsed.query, candidates, rest_needed):
                         ranked.append((docnum, float(score)))
                 else:
-                    key = table.delay if request.sort == "delai" else table.qdate
+                    key = {"delai": table.delay, "reponse": table.adate}.get(request.sort, table.qdate)
                     pool = (d for d in final if d not in first_set)
                     ranked.extend((d, None) for d in heapq.nlargest(rest_needed, pool, key=key.__getitem__))
             return snap, ranked[offset:wanted], len(final), facets

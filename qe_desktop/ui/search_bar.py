@@ -28,6 +28,7 @@ DEBOUNCE_MS = 100
 SORT_CHOICES: tuple[tuple[SortOrder, str], ...] = (
     ("pertinence", "Pertinence"),
     ("date", "Date de la question"),
+    ("reponse", "Date de réponse"),
     ("delai", "Délai de réponse"),
 )
 

@@ -158,6 +158,16 @@ def test_sort_order_by_delay(qtbot: QtBot, window: MainWindow) -> None:
     assert known == sorted(known, reverse=True)
 
 
+def test_sort_order_by_answer_date(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.ready, timeout=TIMEOUT):
+        window.search_bar.set_sort_key("reponse")
+    assert window.search_bar.sort.currentText() == "Date de réponse"
+    answered = [window.model.result_row(r).answer_date for r in range(20)]  # type: ignore[union-attr]
+    known = [d for d in answered if d]
+    assert len(known) == 20
+    assert known == sorted(known, reverse=True)
+
+
 # -- filters -----------------------------------------------------------------------------------
 
 

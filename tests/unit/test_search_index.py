@@ -215,6 +215,9 @@ def test_sort_orders(index: SearchIndex) -> None:
     by_delay = uids(index, "", sort="delai")
     assert by_delay[0] == "QANR5L13QE2"  # 395 days
     assert set(by_delay[-2:]) == {"QANR5L14QE3", "QANR5L13QE5"}  # no answer: last
+    by_answer = uids(index, "", sort="reponse")
+    assert by_answer[:3] == ["QANR5L13QE2", "QANR5L13QE1", "QANR5L10QE4"]
+    assert set(by_answer[3:]) == {"QANR5L14QE3", "QANR5L13QE5"}  # no answer: last
 
 
 def test_hit_fields(index: SearchIndex) -> None:
