@@ -522,3 +522,19 @@ def test_searches_go_on_while_a_writer_updates(store: CorpusStore, index: Search
     assert not errors
     assert index.search("vaccination").total == 20
     assert index.check().ok
+
+
+def test_facet_values_are_cached_beside_the_segments_and_a_bad_cache_is_ignored(
+    paths: DataPaths, store: CorpusStore
+) -> None:
+    with SearchIndex.open(paths, store) as first:
+        expected = first.search("").facets
+    caches = list(paths.index_dir.glob("g*/facets-*.marshal"))
+    assert caches
+    for cache in caches:
+        cache.write_bytes(b"\x00garbage")
+    with SearchIndex.open(paths, store) as reopened:
+        assert reopened.rebuilt_because is None
+        assert reopened.search("").facets == expected
+    with SearchIndex.open(paths, store) as again:  # the cache was written anew
+        assert again.search("").facets == expected
