@@ -41,6 +41,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from qe_desktop.dates import MONTHS_FR
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The real records the vocabulary is learnt from (override with $QE_SHARED_CORPUS).
 DEFAULT_CORPUS = Path(os.environ.get("QE_SHARED_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -422,20 +424,7 @@ PLANS = (
     "Plan autisme",
 )
 FOREIGN_TERMS = ("open data", "start-up", "low cost", "crowdfunding", "smart grid", "care")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+MONTHS = MONTHS_FR
 
 
 # -- French helpers ------------------------------------------------------------

@@ -17,7 +17,7 @@ from qe_desktop.corpus import import_paths
 from qe_desktop.dates import format_date_fr
 from qe_desktop.model import SORT_ORDERS, Hit, ImportReport, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths, sample_folders
-from qe_desktop.search.facets import facet_label
+from qe_desktop.search.facets import FACET_TITLES, facet_label
 from qe_desktop.search.follow import ImportIndexer
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.store import CorpusStore, StoreError
@@ -363,15 +363,6 @@ def format_hit(position: int, hit: Hit) -> str:
     return "\n".join(lines)
 
 
-_FACET_TITLES = {
-    "legislature": "Législature",
-    "type": "Type",
-    "rubrique": "Rubrique",
-    "ministry_answering": "Ministère attributaire",
-    "group_abbrev": "Groupe",
-    "status": "Statut",
-    "year": "Année de la question",
-}
 _SORT_WORDS = {
     "pertinence": "par pertinence",
     "date": "les plus récentes d'abord",
@@ -401,7 +392,7 @@ def format_result(result: SearchResult, *, facets: bool = True) -> str:
         for name, values in shown:
             items = ", ".join(f"{facet_label(name, v)} ({c})" for v, c in values[:8])
             more = f", … ({len(values) - 8} autres)" if len(values) > 8 else ""
-            lines.append(f"  {_FACET_TITLES.get(name, name)} : {items}{more}")
+            lines.append(f"  {FACET_TITLES.get(name, name)} : {items}{more}")
     return "\n".join(lines).rstrip()
 
 

@@ -31,6 +31,17 @@ FACETS: tuple[str, ...] = (
     "year",
 )
 
+#: Facet titles shown to users (the window's filter panel, the command line).
+FACET_TITLES: dict[str, str] = {
+    "legislature": "Législature",
+    "type": "Type",
+    "rubrique": "Rubrique",
+    "ministry_answering": "Ministère attributaire",
+    "group_abbrev": "Groupe",
+    "status": "Statut",
+    "year": "Année",
+}
+
 #: Names users may give a facet filter (CLI ``--filtre``, library filters), folded.
 FACET_ALIASES: dict[str, str] = {
     "legislature": "legislature",

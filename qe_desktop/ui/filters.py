@@ -18,20 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from qe_desktop.render import ordinal
+from qe_desktop.search.facets import FACET_TITLES, FACETS
 
 #: A filter: (facet, value), as the search takes it.
 Filter = tuple[str, str]
 
-FACET_LABELS: dict[str, str] = {
-    "legislature": "Législature",
-    "type": "Type",
-    "rubrique": "Rubrique",
-    "ministry_answering": "Ministère attributaire",
-    "group_abbrev": "Groupe",
-    "status": "Statut",
-    "year": "Année",
-}
-FACET_ORDER: tuple[str, ...] = tuple(FACET_LABELS)
+FACET_LABELS = FACET_TITLES
+FACET_ORDER: tuple[str, ...] = FACETS
 
 TYPE_VALUE_LABELS = {"QE": "Questions écrites", "QG": "Questions au Gouvernement", "QOSD": "Questions orales"}
 STATUS_VALUE_LABELS = {
