@@ -32,8 +32,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,7 +41,7 @@ import ijson
 
 from qe_desktop.dates import format_date_fr, parse_date
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
-from qe_desktop.importers.sources import Source
+from qe_desktop.importers.sources import Source, parse_stream_of
 from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection, Status
 
 FORMAT = "an_json"
@@ -101,7 +99,6 @@ _TYPES: dict[str, QuestionType] = {"QE": "QE", "QG": "QG", "QOSD": "QOSD"}
 _WS_RUN = re.compile(r"[ \t\r\n\f\v]+")
 _LEADING_INT = re.compile(r"\s*(\d{1,7})")
 
-_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 #: ``source_raw``: readable UTF-8 JSON; parsed data has no cycles, so no circularity check.
 _RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
@@ -870,13 +867,4 @@ def _parse_stream(stream: IO[bytes], source_name: str) -> Iterator[ParsedItem]:
 
 def parse(source: Source) -> Iterator[ParsedItem]:
     """Questions of one JSON file or zip member; a Rejection for each bad record or file."""
-    try:
-        stream = source.open()
-    except (*_READ_ERRORS, RuntimeError) as exc:  # RuntimeError: encrypted zip member
-        yield Rejection(source.name, f"fichier illisible ({exc})")
-        return
-    with stream:
-        try:
-            yield from _parse_stream(stream, source.name)
-        except _READ_ERRORS as exc:
-            yield Rejection(source.name, f"lecture interrompue ({exc})")
+    return parse_stream_of(source, _parse_stream)

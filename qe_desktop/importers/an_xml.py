@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError, tostring
@@ -39,7 +37,7 @@ from qe_desktop.importers.an_json import (
     question_url,
 )
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
-from qe_desktop.importers.sources import Source
+from qe_desktop.importers.sources import Source, parse_stream_of
 from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection
 
 FORMAT = "an_xml"
@@ -55,7 +53,6 @@ _LIST_ROOTS = frozenset({"questionsEcrites", "questionsGvt", "questionsOralesSan
 _SNIFF = re.compile(rb"<(?:QUESTION|question|questionsEcrites|questionsGvt|questionsOralesSansDebat)[\s>/]")
 _ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _TYPES: dict[str, QuestionType] = {"QE": "QE", "QG": "QG", "QOSD": "QOSD"}
-_READ_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -420,13 +417,4 @@ def _parse_stream(stream: IO[bytes], source_name: str) -> Iterator[ParsedItem]:
 
 def parse(source: Source) -> Iterator[ParsedItem]:
     """Questions of one XML file or zip member; a Rejection for each bad record or file."""
-    try:
-        stream = source.open()
-    except (*_READ_ERRORS, RuntimeError) as exc:  # RuntimeError: encrypted zip member
-        yield Rejection(source.name, f"fichier illisible ({exc})")
-        return
-    with stream:
-        try:
-            yield from _parse_stream(stream, source.name)
-        except _READ_ERRORS as exc:
-            yield Rejection(source.name, f"lecture interrompue ({exc})")
+    return parse_stream_of(source, _parse_stream)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from qe_desktop.model import Rejection
+from qe_desktop.model import ParsedItem, Rejection
 
 #: A zip may expand to at most this many bytes in all (a whole-legislature
 #: dump is a few hundred MB; 20 GB leaves room and still stops a bomb).
@@ -26,6 +27,11 @@ RATIO_FLOOR = 1024 * 1024
 MAX_ZIP_MEMBERS = 2_000_000
 
 _SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+#: What reading a file or a zip member may raise on damaged input (not a bug).
+READ_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+#: ... and opening one (RuntimeError: an encrypted zip member).
+OPEN_ERRORS: tuple[type[Exception], ...] = (*READ_ERRORS, RuntimeError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +142,19 @@ def _file_sources(path: Path) -> Iterator[Source | Rejection]:
             yield Rejection(str(path), f"fichier illisible ({exc.strerror})")
             return
         yield Source(path, None, size)
+
+
+def parse_stream_of(
+    source: Source, parse_stream: Callable[[IO[bytes], str], Iterator[ParsedItem]]
+) -> Iterator[ParsedItem]:
+    """Run an importer's stream parser on a source; a file that cannot be read is a Rejection."""
+    try:
+        stream = source.open()
+    except OPEN_ERRORS as exc:
+        yield Rejection(source.name, f"fichier illisible ({exc})")
+        return
+    with stream:
+        try:
+            yield from parse_stream(stream, source.name)
+        except READ_ERRORS as exc:
+            yield Rejection(source.name, f"lecture interrompue ({exc})")
