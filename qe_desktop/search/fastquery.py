@@ -16,15 +16,18 @@ twice and cost most of the time.  Here:
   phrases) over the matching documents only, with list comprehensions.
 
 Prefixes, wildcards and fuzzy terms are expanded per segment as Whoosh
-does and scored as Whoosh scores them.  Numeric ranges and proximity
-(``SpanNear2``) are matched by Whoosh, on their own and cached, and scored
-here; any other node is matched and scored by Whoosh.  Matches and scores
+does and scored as Whoosh scores them.  Numeric ranges are matched from the
+posting lists of the trie terms Whoosh compiles them into; proximity
+(``SpanNear2`` over terms) from positions, with Whoosh's own span algorithm;
+both are cached and scored here; any other node is matched and scored by Whoosh.  Matches and scores
 are Whoosh's (``tests/unit/test_search_fast.py`` compares them), only faster.
 """
 
 from __future__ import annotations
 
 import heapq
+import io
+import pickle
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
@@ -34,9 +37,11 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import NUMERIC
 from whoosh.matching import FilterMatcher
 from whoosh.query import spans as wspans
 from whoosh.reading import TermNotFound
+from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
 #: Postings (document numbers) kept per searcher, most recently used first: about
@@ -76,9 +81,15 @@ _K1 = 1.2
 
 
 def _read_postings(
-    reader: Any, offset: int, field: str, text: str, wanted: list[int] | None = None
+    reader: Any,
+    offset: int,
+    field: str,
+    text: str,
+    wanted: list[int] | None = None,
+    values_too: bool = False,
 ) -> tuple[list[int], list[float], list[Any]]:
-    """Global ids and weights of one term in one segment; values too when ``wanted`` (local ids, sorted).
+    """Global ids and weights of one term in one segment; values too when ``wanted`` (local ids,
+    sorted) or ``values_too``.
 
     With ``wanted``, only blocks that may hold one of those documents are read,
     and only their postings are returned.
@@ -103,7 +114,7 @@ def _read_postings(
             if d not in deleted and (wanted_set is None or d in wanted_set):
                 ids.append(d + offset)
                 weights.append(m.weight())
-                if wanted is not None:
+                if wanted is not None or values_too:
                     values.append(m.value())
             m.next()
         return ids, weights, values
@@ -112,7 +123,7 @@ def _read_postings(
         while m.is_active() and k < n:
             if wanted[k] > m._maxid:
                 # No wanted document in this block: skip it without decompressing it.
-                m._next_block()
+                _next_block(m)
                 continue
             block_ids = _block_ids(m)
             m._read_weights()
@@ -126,21 +137,73 @@ def _read_postings(
                     weights.append(block_weights[i])
                     values.append(block_values[i])
             k = stop
-            m._next_block()
+            _next_block(m)
         return ids, weights, values
     while m.is_active():
         block_ids = _block_ids(m)
         m._read_weights()
+        if values_too:
+            m._read_values()
         if deleted:
             keep = [i for i, d in enumerate(block_ids) if d not in deleted]
             ids.extend(block_ids[i] + offset for i in keep)
             block_weights = m._weights
             weights.extend(block_weights[i] for i in keep)
+            if values_too:
+                block_values = m._values
+                values.extend(block_values[i] for i in keep)
         else:
             ids.extend(map(offset.__add__, block_ids) if offset else block_ids)
             weights.extend(m._weights)
-        m._next_block()
+            if values_too:
+                values.extend(m._values)
+        _next_block(m)
     return ids, weights, values
+
+
+#: Bytes read at once for a block's header (its length, then its pickled info tuple: ~40 bytes).
+_HEADER_BYTES = 256
+
+
+def _next_block(m: Any) -> None:
+    """``W3LeafMatcher._next_block``, the next block's header read in one piece.
+
+    Whoosh unpickles the header from the file object itself, a dozen small reads
+    per block: for the long posting lists of frequent words ("de", "la") read in a
+    phrase, those reads cost as much as the blocks themselves.  Falls back to
+    Whoosh's own method for anything unexpected.
+    """
+    if m._atend or m._lastblock:
+        m._next_block()
+        return
+    position = m._nextoffset
+    try:
+        head = m._postfile.get(position, _HEADER_BYTES)
+        length = unpack_int(head[:4])[0]
+        stream = io.BytesIO(head)
+        stream.seek(4)
+        info = pickle.load(stream)
+        dataoffset = position + stream.tell()
+        blocklength, maxid, maxweight, compression, mnlen, mxlen = info
+    except Exception:
+        m._goto(position)
+        return
+    if length < 0:
+        m._lastblock = True
+        length = -length
+    m._data = None
+    m._ids = None
+    m._weights = None
+    m._values = None
+    m._i = 0
+    m._nextoffset = position + 4 + length
+    m._dataoffset = dataoffset
+    m._blocklength = blocklength
+    m._maxid = maxid
+    m._maxweight = maxweight
+    m._compression = compression
+    m._minlength = byte_to_length(mnlen)
+    m._maxlength = byte_to_length(mxlen)
 
 
 def _block_ids(m: Any) -> Any:
@@ -196,16 +259,16 @@ class FastSearch:
         found = self._lengths.get(field)
         if found is None:
             found = []
-            decoded: dict[int, int] = {}
+            # Lengths are stored as one byte each: decoded through a table, in C.
+            table = [byte_to_length(b) if b else 0 for b in range(256)]
             for reader, offset in self.leaves:
                 if len(found) < offset:
                     found.extend([0] * (offset - len(found)))
                 column = _length_column(reader, field)
-                for b in column:
-                    value = decoded.get(b)
-                    if value is None:
-                        value = decoded[b] = byte_to_length(b) if b else 0
-                    found.append(value)
+                try:
+                    found.extend(list(map(table.__getitem__, column)))
+                except (IndexError, TypeError):
+                    found.extend(byte_to_length(b) if b else 0 for b in column)
             self._lengths[field] = found
         return found
 
@@ -225,6 +288,16 @@ class FastSearch:
             return self._cached(q, lambda: frozenset(self._phrase(q, None)))
         if isinstance(q, wq.MultiTerm) and q.field():
             return self._cached(q, lambda: frozenset().union(*(self.docs(t) for t in self._expanded(q))))
+        if (
+            isinstance(q, wq.NumericRange)
+            and q.fieldname in self.searcher.schema
+            and isinstance(self.searcher.schema[q.fieldname], NUMERIC)
+        ):
+            # Whoosh compiles it into ranges of its trie terms and walks their matchers one
+            # posting at a time: the same terms' posting lists are read here instead.
+            return self._cached(q, lambda: self._numeric_docs(q))
+        if isinstance(q, wspans.SpanNear2) and self._near_supported(q):
+            return self._cached(q, lambda: frozenset(self._near(q)))
         return self._whoosh_docs(q)
 
     def _compound_docs(self, q: Any) -> frozenset[int]:
@@ -267,9 +340,10 @@ class FastSearch:
     def _phrase(self, q: Any, within: frozenset[int] | None) -> set[int]:
         """Documents where the phrase's words follow each other (Whoosh ``Phrase``, slop 1).
 
-        Candidates come from the rarer words' documents; the frequent words (stop
-        words: "de", "la") are read only in the blocks holding candidates.  The
-        weights read on the way are kept: the phrase is scored with them.
+        Segment by segment, the rarest word's postings (positions included) give the
+        candidates; each next word (rarest first; stop words such as "de", "la" last)
+        is read only in the blocks holding candidates still possible.  The weights
+        read on the way are kept: the phrase is scored with them.
         """
         words: list[Any] = list(q.words)
         if not words:
@@ -279,44 +353,97 @@ class FastSearch:
         distinct = list(dict.fromkeys(words))
         frequency = {w: searcher.doc_frequency(field, w) for w in distinct}
         distinct.sort(key=frequency.__getitem__)
-        rarest = max(1, frequency[distinct[0]])
-        sets = [self.docs(wq.Term(field, w)) for w in distinct if frequency[w] <= 8 * rarest]
-        candidates = sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
-        if within is not None:
-            candidates &= within
         decode = searcher.schema[field].format.decode_positions
         found: set[int] = set()
-        weights: dict[int, list[float]] = {}
-        for reader, offset in self.leaves if candidates else ():
-            size = reader.doc_count_all()
-            local = sorted(d - offset for d in candidates if offset <= d < offset + size)
-            if not local:
-                continue
+        weights: dict[int, tuple[float, ...]] = {}
+        for reader, offset in self.leaves if frequency[distinct[0]] else ():
+            local: list[int] | None = None
+            if within is not None:
+                size = reader.doc_count_all()
+                local = sorted(d - offset for d in within if offset <= d < offset + size)
+                if not local:
+                    continue
             by_word: dict[Any, dict[int, tuple[float, Any]]] = {}
-            # Rarest words first: later words are read only where the phrase is still possible.
-            for w in distinct:
-                ids, ws, values = _read_postings(reader, 0, field, w, local)
-                by_word[w] = dict(zip(ids, zip(ws, values, strict=True), strict=True))
-                local = [d for d in local if d in by_word[w]]
+            # Rarest words first: later words are read only where the phrase is still possible,
+            # that is where the words read so far already stand at the right distances (the
+            # frequent words' blocks, "de", "la", are then decompressed for far fewer documents).
+            for k, w in enumerate(distinct):
+                if local is None:
+                    ids, ws, values = _read_postings(reader, 0, field, w, None, values_too=True)
+                    local = list(ids)
+                else:
+                    ids, ws, values = _read_postings(reader, 0, field, w, local)
+                postings = by_word[w] = dict(zip(ids, zip(ws, values, strict=True), strict=True))
+                local = [d for d in local if d in postings]
+                if local and (k or len(words) > len(distinct)):
+                    local = _aligned(local, words, distinct[: k + 1], by_word, decode)
                 if not local:
                     break
-            for d in local:
-                starts = set(decode(by_word[words[0]][d][1]))
-                for i, w in enumerate(words[1:], start=1):
-                    places = set(decode(by_word[w][d][1]))
-                    starts = {p for p in starts if p + i in places}
-                    if not starts:
-                        break
-                if starts or len(words) == 1:
-                    found.add(d + offset)
-                    weights[d + offset] = [by_word[w][d][0] for w in words]
+            else:
+                local = local or []
+                columns = [[postings[d][0] for d in local] for postings in (by_word[w] for w in words)]
+                ids = [d + offset for d in local]
+                found.update(ids)
+                weights.update(zip(ids, zip(*columns, strict=True), strict=True))
         if within is None:
             self._postings.put(("phrase", q), weights, len(weights) * len(words))
         return found
 
+    def _numeric_docs(self, q: Any) -> frozenset[int]:
+        compiled = q._compile_query(self.searcher.reader())
+        if isinstance(compiled, wq.ConstantScoreQuery):
+            compiled = compiled.child
+        return self.docs(compiled)
+
+    def _near_supported(self, q: Any) -> bool:
+        """Whether a proximity query is over terms of one field with positions only (as Whoosh reads them)."""
+        terms = list(q.qs)
+        if not terms or not all(isinstance(t, wq.Term) for t in terms):
+            return False
+        field = terms[0].fieldname
+        if any(t.fieldname != field for t in terms) or field not in self.searcher.schema:
+            return False
+        fmt = self.searcher.schema[field].format
+        return bool(fmt.supports("positions")) and not fmt.supports("characters")
+
+    def _near(self, q: Any) -> set[int]:
+        """Documents matching a proximity query (Whoosh ``SpanNear2`` over terms), from positions.
+
+        The terms' postings are read rarest first, each only in the blocks holding
+        documents that have all the terms read so far; the spans are then matched
+        exactly as Whoosh's ``SpanNear2Matcher`` does (:func:`_near_spans`).
+        """
+        texts = [t.text for t in q.qs]
+        field = q.qs[0].fieldname
+        searcher = self.searcher
+        distinct = list(dict.fromkeys(texts))
+        frequency = {w: searcher.doc_frequency(field, w) for w in distinct}
+        distinct.sort(key=frequency.__getitem__)
+        decode = searcher.schema[field].format.decode_positions
+        found: set[int] = set()
+        for reader, offset in self.leaves if frequency[distinct[0]] else ():
+            local: list[int] | None = None
+            by_word: dict[Any, dict[int, Any]] = {}
+            for w in distinct:
+                if local is None:
+                    ids, _, values = _read_postings(reader, 0, field, w, None, values_too=True)
+                    local = list(ids)
+                else:
+                    ids, _, values = _read_postings(reader, 0, field, w, local)
+                postings = by_word[w] = dict(zip(ids, values, strict=True))
+                local = [d for d in local if d in postings]
+                if not local:
+                    break
+            else:
+                for d in local or ():
+                    spans = [[wspans.Span(p) for p in decode(by_word[w][d])] for w in texts]
+                    if _near_spans(spans, q.slop, q.ordered, q.mindist):
+                        found.add(d + offset)
+        return found
+
     def _phrase_scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
         """Whoosh's score of a phrase: the sum of its words' BM25 (a repeated word counts twice)."""
-        weights: dict[int, list[float]] | None = self._postings.get_recent(("phrase", q))
+        weights: dict[int, tuple[float, ...]] | None = self._postings.get_recent(("phrase", q))
         if weights is None:
             self._phrase(q, None)
             weights = self._postings.get_recent(("phrase", q))
@@ -402,7 +529,16 @@ class FastSearch:
     def _term_scores(
         self, field: str, text: str, boost: float, docs: frozenset[int] | set[int]
     ) -> dict[int, float]:
-        ids, scores = self._term_bm25(field, text)
+        cached: tuple[Sequence[int], Sequence[float]] | None = self._postings.get_recent(
+            ("bm25", field, text)
+        )
+        if cached is None:
+            ids, weights = self.postings(field, text)
+            if len(docs) * 8 < len(ids):
+                # First use, few documents wanted: score only those (not the whole list).
+                return self._few_term_scores(field, text, boost, docs, ids, weights)
+            cached = self._term_bm25(field, text)
+        ids, scores = cached
         if len(docs) * 8 < len(ids):
             # Few documents wanted from a long posting list: find them by bisection.
             n = len(ids)
@@ -416,6 +552,35 @@ class FastSearch:
             return {d: v for d, v in zip(ids, scores, strict=True) if d in docs}
         # WrappingMatcher: the term's score times the boost.
         return {d: v * boost for d, v in zip(ids, scores, strict=True) if d in docs}
+
+    def _few_term_scores(
+        self,
+        field: str,
+        text: str,
+        boost: float,
+        docs: frozenset[int] | set[int],
+        ids: Sequence[int],
+        weights: Sequence[float],
+    ) -> dict[int, float]:
+        """``_term_scores`` for a few documents of a term whose scores are not computed yet."""
+        n = len(ids)
+        found: dict[int, float] = {}
+        for d in docs:
+            i = bisect_left(ids, d)
+            if i < n and ids[i] == d:
+                found[d] = weights[i]
+        searcher = self.searcher
+        if found and searcher.schema[field].scorable:
+            idf = searcher.idf(field, text)
+            avgfl = searcher.avg_field_length(field) or 1
+            lengths = self.lengths(field)
+            k1, b = _K1, _B
+            # Whoosh's scoring.bm25(), operation for operation (as in _term_bm25).
+            found = {
+                d: idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
+                for d, w in found.items()
+            }
+        return found if boost == 1.0 else {d: v * boost for d, v in found.items()}
 
     def _term_bm25(self, field: str, text: str) -> tuple[Sequence[int], Sequence[float]]:
         """(document numbers, unboosted score) of a term, computed once per searcher (cached)."""
@@ -470,6 +635,62 @@ class FastSearch:
         best = [(d, v) for d, v in scores.items() if v >= threshold]
         best.sort(key=_best_first)
         return best[:limit]
+
+
+def _aligned(
+    local: list[int],
+    words: list[Any],
+    read: list[Any],
+    by_word: dict[Any, dict[int, tuple[float, Any]]],
+    decode: Callable[[Any], list[int]],
+) -> list[int]:
+    """The documents of ``local`` where the phrase's words of ``read`` (rarest first) all stand
+    where one occurrence of the phrase would put them (each document dropped at its first failure)."""
+    slots = [(i, w) for w in read for i, x in enumerate(words) if x == w]
+    (i0, w0), rest = slots[0], slots[1:]
+    first = by_word[w0]
+    if not rest:
+        return local
+    # Positions of the first word p, each other word wanted at p + (its index - i0).
+    middle = [(i - i0, by_word[w]) for i, w in rest[:-1]]
+    last_shift, last = rest[-1][0] - i0, by_word[rest[-1][1]]
+    kept: list[int] = []
+    for d in local:
+        starts = decode(first[d][1])
+        for shift, postings in middle:
+            places = set(decode(postings[d][1]))
+            starts = [p for p in starts if p + shift in places]
+            if not starts:
+                break
+        else:
+            if not set(decode(last[d][1])).isdisjoint(map(last_shift.__add__, starts)):
+                kept.append(d)
+    return kept
+
+
+def _near_spans(ms: list[list[Any]], slop: int, ordered: bool, mindist: int) -> list[Any]:
+    """``SpanNear2Matcher._get_spans`` of whoosh.query.spans, line for line, over span lists."""
+    aspans = ms[0]
+    i = 1
+    while i < len(ms) and aspans:
+        bspans = ms[i]
+        spans = set()
+        for aspan in aspans:
+            start = aspan.start if ordered else max(0, aspan.start - slop)
+            j = wspans.bisect_spans(bspans, start)
+            while j < len(bspans):
+                bspan = bspans[j]
+                j += 1
+                if bspan.end < aspan.start - slop or (ordered and aspan.start > bspan.start):
+                    continue
+                if bspan.start > aspan.end + slop:
+                    break
+                dist = aspan.distance_to(bspan)
+                if mindist <= dist <= slop:
+                    spans.add(aspan.to(bspan))
+        aspans = sorted(spans)
+        i += 1
+    return aspans if i == len(ms) else []
 
 
 def _best_first(item: tuple[int, float]) -> tuple[float, int]:
