@@ -86,15 +86,18 @@ def _run_import(dump: Path, work: Path, with_index: bool) -> dict[str, Any]:
     db = work / "corpus.sqlite"
     store = CorpusStore(db)
     index = None
-    on_changed = None
+    indexer = None
     if with_index:
+        from qe_desktop.search.follow import ImportIndexer
         from qe_desktop.search.index import SearchIndex
 
         index = SearchIndex.open(work / "index", store)
-        on_changed = index.update
+        # What the CLI and the window do: gathered updates, or one rebuild after a large import.
+        indexer = ImportIndexer(index)
     wall, cpu = time.perf_counter(), time.process_time()
-    report = import_paths(store, [dump], on_changed=on_changed)
-    if index is not None:
+    report = import_paths(store, [dump], on_changed=indexer)
+    if indexer is not None and index is not None:
+        indexer.finish()
         index.close()
     store.close()
     result = {
@@ -327,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 label = {
                     "baseline": f"baseline: sqlite-utils insert_all (batch {BASELINE_BATCH}) of parsed rows",
                     "import": "import_paths, no index" + (" (under cProfile)" if args.profile else ""),
-                    "import+index": "import_paths + SearchIndex.update",
+                    "import+index": "import_paths + search index (ImportIndexer)",
                 }[mode]
                 db = f"{r['db_mb']:.0f}" + (f" + index {r['index_mb']:.0f}" if "index_mb" in r else "")
                 rows.append(

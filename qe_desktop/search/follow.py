@@ -19,8 +19,9 @@ from qe_desktop.search.index import SearchIndex
 
 #: Changed questions gathered before the index is written.
 FLUSH_EVERY = 5_000
-#: Past this many changed questions (and more than the index holds), rebuild at the end instead.
-REBUILD_FROM = 20_000
+#: Past this many changed questions (and more than the index holds), rebuild at the end instead:
+#: a (parallel) rebuild indexes about ten times faster than segment updates.
+REBUILD_FROM = 5_000
 
 
 class ImportIndexer:
