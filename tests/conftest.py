@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from qe_desktop.model import ParsedItem, Question, Rejection
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +38,17 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is absent")
     return SHARED_CORPUS
+
+
+def one_question(items: list[ParsedItem]) -> Question:
+    """The one Question an importer gave (fails with what it gave otherwise)."""
+    assert len(items) == 1, items
+    assert isinstance(items[0], Question), items[0]
+    return items[0]
+
+
+def one_rejection(items: list[ParsedItem]) -> Rejection:
+    """The one Rejection an importer gave (fails with what it gave otherwise)."""
+    assert len(items) == 1, items
+    assert isinstance(items[0], Rejection), items[0]
+    return items[0]

@@ -42,6 +42,11 @@ class Source:
     member: str | None = None
     size: int = 0
 
+    @classmethod
+    def of(cls, path: Path) -> Source:
+        """A file on disk, as a source."""
+        return cls(path, None, path.stat().st_size)
+
     @property
     def name(self) -> str:
         """How messages name it: ``dump.zip!json/QANR5L17QE1.json`` for a member."""
@@ -137,11 +142,11 @@ def _file_sources(path: Path) -> Iterator[Source | Rejection]:
         yield from _zip_sources(path)
     else:
         try:
-            size = path.stat().st_size
+            source = Source.of(path)
         except OSError as exc:
             yield Rejection(str(path), f"fichier illisible ({exc.strerror})")
             return
-        yield Source(path, None, size)
+        yield source
 
 
 def parse_stream_of(

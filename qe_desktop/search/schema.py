@@ -116,7 +116,8 @@ class _FrenchField(fields.FieldType):  # type: ignore[misc]
         return False
 
     def terms(self, text: str) -> list[str]:
-        raise NotImplementedError
+        """The indexed terms of a text: StemmedText and ExactText each define theirs."""
+        raise NotImplementedError(f"{type(self).__name__} must define terms()")
 
     def process_text(self, qstring: str, mode: str = "", **kwargs: Any) -> Iterator[str]:
         return iter(self.terms(qstring))

@@ -8,14 +8,10 @@ from qe_desktop.model import Actor, Organe, Rejection
 from conftest import DATA
 
 
-def _source(path: Path) -> Source:
-    return Source(path, None, path.stat().st_size)
-
-
 def test_actor_with_mandates() -> None:
     path = DATA / "amo" / "acteur" / "PA793816.json"
     assert amo.sniff(path.read_bytes()[:4096], path.name)
-    [actor] = list(amo.parse(_source(path)))
+    [actor] = list(amo.parse(Source.of(path)))
     assert isinstance(actor, Actor)
     assert actor.display_name == "Mme Mélanie Thomin"
     mandate = next(m for m in actor.mandates if m.uid == "PM796548")
@@ -25,7 +21,7 @@ def test_actor_with_mandates() -> None:
 
 def test_organe() -> None:
     path = DATA / "amo" / "organe" / "PO800496.json"
-    [organe] = list(amo.parse(_source(path)))
+    [organe] = list(amo.parse(Source.of(path)))
     assert isinstance(organe, Organe)
     assert organe.code_type == "GP"
     assert organe.label == "Socialistes et apparentés (membre de l’intergroupe NUPES)"
@@ -37,7 +33,7 @@ def test_bulk_export_is_streamed_and_bad_records_rejected(tmp_path: Path) -> Non
     bulk = {"export": {"organes": {"organe": [organe]}, "acteurs": {"acteur": [actor, {"uid": None}]}}}
     path = tmp_path / "AMO30.json"
     path.write_text(json.dumps(bulk, ensure_ascii=False))
-    items = list(amo.parse(_source(path)))
+    items = list(amo.parse(Source.of(path)))
     assert [type(i) for i in items] == [Organe, Actor, Rejection]
     rejection = items[2]
     assert isinstance(rejection, Rejection)
@@ -50,7 +46,7 @@ def test_truncated_export_keeps_what_came_before(tmp_path: Path) -> None:
     text = json.dumps({"export": {"organes": {"organe": [organe, organe]}}}, ensure_ascii=False)
     path = tmp_path / "cut.json"
     path.write_text(text[: len(text) - 40])
-    items = list(amo.parse(_source(path)))
+    items = list(amo.parse(Source.of(path)))
     assert isinstance(items[0], Organe)
     assert isinstance(items[-1], Rejection)
     assert "tronqué" in items[-1].reason

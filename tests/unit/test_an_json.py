@@ -14,18 +14,14 @@ from qe_desktop.importers import an_json
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import ParsedItem, Question, Rejection
 
-from conftest import DATA
+from conftest import DATA, one_question, one_rejection
 
 NBSP = "\u00a0"
 JSON_DIR = DATA / "an_json"
 
 
-def _source(path: Path) -> Source:
-    return Source(path, None, path.stat().st_size)
-
-
 def _parse(path: Path) -> list[ParsedItem]:
-    return list(an_json.parse(_source(path)))
+    return list(an_json.parse(Source.of(path)))
 
 
 def _record(name: str) -> dict[str, Any]:
@@ -37,18 +33,6 @@ def _write(tmp_path: Path, document: Any, name: str = "doc.json") -> Path:
     path = tmp_path / name
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
-
-
-def _one_question(items: list[ParsedItem]) -> Question:
-    assert len(items) == 1, items
-    assert isinstance(items[0], Question), items[0]
-    return items[0]
-
-
-def _one_rejection(items: list[ParsedItem]) -> Rejection:
-    assert len(items) == 1, items
-    assert isinstance(items[0], Rejection), items[0]
-    return items[0]
 
 
 def _qe(uid_number: int, **changes: Any) -> dict[str, Any]:
@@ -66,7 +50,7 @@ def _qe(uid_number: int, **changes: Any) -> dict[str, Any]:
 def test_written_question_qe5268() -> None:
     path = JSON_DIR / "QANR5L17QE5268.json"
     assert an_json.sniff(path.read_bytes()[:4096], path.name)
-    q = _one_question(_parse(path))
+    q = one_question(_parse(path))
     assert (q.uid, q.legislature, q.type, q.number, q.chamber) == ("QANR5L17QE5268", 17, "QE", 5268, "AN")
     assert q.rubrique == "commerce et artisanat"
     assert q.tete_analyse is None
@@ -97,7 +81,7 @@ def test_written_question_qe5268() -> None:
 
 
 def test_question_au_gouvernement_qg6() -> None:
-    q = _one_question(_parse(JSON_DIR / "QANR5L16QG6.json"))
+    q = one_question(_parse(JSON_DIR / "QANR5L16QG6.json"))
     assert (q.uid, q.type, q.number, q.legislature) == ("QANR5L16QG6", "QG", 6, 16)
     assert q.author == "Mme Mélanie Thomin"
     assert q.question_text is None
@@ -126,11 +110,11 @@ def test_question_au_gouvernement_qg6() -> None:
     ],
 )
 def test_qg_author_from_transcript(name: str, author: str) -> None:
-    assert _one_question(_parse(JSON_DIR / f"{name}.json")).author == author
+    assert one_question(_parse(JSON_DIR / f"{name}.json")).author == author
 
 
 def test_null_rubrique_and_analyse() -> None:
-    q = _one_question(_parse(JSON_DIR / "QANR5L16QG494.json"))
+    q = one_question(_parse(JSON_DIR / "QANR5L16QG494.json"))
     assert (q.rubrique, q.analyse, q.tete_analyse) == (None, None, None)
 
 
@@ -138,16 +122,16 @@ def test_zip_member(tmp_path: Path) -> None:
     archive = tmp_path / "Questions_ecrites.json.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(JSON_DIR / "QANR5L17QE5268.json", "json/QANR5L17QE5268.json")
-    q = _one_question(list(an_json.parse(Source(archive, "json/QANR5L17QE5268.json", 0))))
+    q = one_question(list(an_json.parse(Source(archive, "json/QANR5L17QE5268.json", 0))))
     assert q.source_name == f"{archive}!json/QANR5L17QE5268.json"
     assert q.uid == "QANR5L17QE5268"
 
 
 def test_source_raw_parses_back_to_the_same_question(tmp_path: Path) -> None:
-    q = _one_question(_parse(JSON_DIR / "QANR5L17QE5268.json"))
+    q = one_question(_parse(JSON_DIR / "QANR5L17QE5268.json"))
     path = tmp_path / "raw.json"
     path.write_text(q.source_raw, encoding="utf-8")
-    again = _one_question(_parse(path))
+    again = one_question(_parse(path))
     assert again.record() == q.record()
 
 
@@ -210,7 +194,7 @@ def test_list_roots_are_streamed(tmp_path: Path, layout: str, records: list[dict
 def test_qosd_keeps_its_question_text_and_reads_its_answer_as_a_transcript(tmp_path: Path) -> None:
     record = _qosd(7)
     record["textesReponse"] = _record("QANR5L16QG6")["textesReponse"]
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert q.type == "QOSD"
     assert q.url == "https://questions.assemblee-nationale.fr/q17/17-7QOSD.htm"
     assert q.author == "Mme Olivia Grégoire"  # from the question text, not the transcript
@@ -233,7 +217,7 @@ def test_bare_lists(tmp_path: Path, document: Any) -> None:
 
 
 def test_list_root_with_a_single_question_object(tmp_path: Path) -> None:
-    q = _one_question(_parse(_write(tmp_path, {"questionsEcrites": {"question": _qe(4)}})))
+    q = one_question(_parse(_write(tmp_path, {"questionsEcrites": {"question": _qe(4)}})))
     assert q.uid == "QANR5L17QE4"
 
 
@@ -241,7 +225,7 @@ def test_a_bare_question_object_and_a_bom(tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf\n  " + json.dumps(_qe(9), ensure_ascii=False).encode("utf-8"))
     assert an_json.sniff(path.read_bytes()[:4096], path.name)
-    assert _one_question(_parse(path)).uid == "QANR5L17QE9"
+    assert one_question(_parse(path)).uid == "QANR5L17QE9"
 
 
 # -- bad input -------------------------------------------------------------------------------------
@@ -266,7 +250,7 @@ def test_truncated_single_document(tmp_path: Path) -> None:
     text = (JSON_DIR / "QANR5L17QE5268.json").read_text(encoding="utf-8")
     path = tmp_path / "cut.json"
     path.write_text(text[: len(text) // 2], encoding="utf-8")
-    rejection = _one_rejection(_parse(path))
+    rejection = one_rejection(_parse(path))
     assert "JSON invalide ou tronqué" in rejection.reason
 
 
@@ -291,7 +275,7 @@ def test_truncated_single_document(tmp_path: Path) -> None:
 def test_bad_files_are_rejected_with_a_reason(tmp_path: Path, content: bytes, reason: str) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content)
-    rejection = _one_rejection(_parse(path))
+    rejection = one_rejection(_parse(path))
     assert reason in rejection.reason
     assert rejection.source == str(path)
 
@@ -309,7 +293,7 @@ def test_latin1_single_document(tmp_path: Path) -> None:
     )
     path = tmp_path / "latin1.json"
     path.write_bytes(json.dumps({"question": record}, ensure_ascii=False).replace("’", "'").encode("latin-1"))
-    rejection = _one_rejection(_parse(path))
+    rejection = one_rejection(_parse(path))
     assert "UTF-8" in rejection.reason
 
 
@@ -357,24 +341,24 @@ def test_missing_fields_reject_the_record_and_the_list_goes_on(tmp_path: Path) -
 def test_uid_is_built_from_identifiant_and_type(tmp_path: Path) -> None:
     record = _qe(12)
     del record["uid"]
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert (q.uid, q.number, q.legislature, q.type) == ("QANR5L17QE12", 12, 17, "QE")
     del record["type"]
     record["@xsi:type"] = "QuestionGouvernement_Type"
-    assert _one_question(_parse(_write(tmp_path, {"question": record}))).uid == "QANR5L17QG12"
+    assert one_question(_parse(_write(tmp_path, {"question": record}))).uid == "QANR5L17QG12"
     record["type"] = "QZ"  # the schema's @xsi:type still says what it is
-    assert _one_question(_parse(_write(tmp_path, {"question": record}))).type == "QG"
+    assert one_question(_parse(_write(tmp_path, {"question": record}))).type == "QG"
     del record["@xsi:type"]
     assert (
         "type de question inconnu : « QZ »"
-        in _one_rejection(_parse(_write(tmp_path, {"question": record}))).reason
+        in one_rejection(_parse(_write(tmp_path, {"question": record}))).reason
     )
 
 
 def test_unreadable_date_rejects_the_record(tmp_path: Path) -> None:
     record = _qe(13)
     record["textesQuestion"]["texteQuestion"]["infoJO"]["dateJO"] = "32/13/2025"
-    rejection = _one_rejection(_parse(_write(tmp_path, {"question": record})))
+    rejection = one_rejection(_parse(_write(tmp_path, {"question": record})))
     assert rejection.record == "QANR5L17QE13"
     assert "date de publication de la question" in rejection.reason
     assert "32/13/2025" in rejection.reason
@@ -392,7 +376,7 @@ def test_dd_mm_yyyy_dates_nil_objects_and_analyse_list(tmp_path: Path) -> None:
     record["indexationAN"]["analyses"] = {"analyse": ["Diamants", "terminologie", ""]}
     record["auteur"]["groupe"]["organeRef"] = {"@xsi:nil": "true"}
     record["indexationAN"]["rubrique"] = "  "
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert (q.question_date, q.answer_date, q.closure_date) == ("2025-03-25", "2025-06-03", "2025-06-03")
     assert q.tete_analyse is None
     assert q.group_ref is None
@@ -403,7 +387,7 @@ def test_dd_mm_yyyy_dates_nil_objects_and_analyse_list(tmp_path: Path) -> None:
 def test_xv_archive_analyse_form(tmp_path: Path) -> None:
     record = _qe(21)
     record["indexationAN"] = {"rubrique": "défense", "ANALYSE": {"ANA": ["équipements", "bilan"]}}
-    assert _one_question(_parse(_write(tmp_path, {"question": record}))).analyse == "équipements / bilan"
+    assert one_question(_parse(_write(tmp_path, {"question": record}))).analyse == "équipements / bilan"
 
 
 def test_texte_question_and_min_attrib_as_lists(tmp_path: Path) -> None:
@@ -418,7 +402,7 @@ def test_texte_question_and_min_attrib_as_lists(tmp_path: Path) -> None:
     later = copy.deepcopy(attribution)
     later["denomination"] = {"abrege": "Commerce", "developpe": "Ministère du commerce"}
     record["minAttribs"]["minAttrib"] = [attribution, later]
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert (q.question_date, q.question_page) == ("2025-03-25", 1958)
     assert q.question_text is not None
     paragraphs = q.question_text.split("\n\n")
@@ -433,7 +417,7 @@ def test_texte_reponse_as_list_and_ministry_fallback_to_developpe(tmp_path: Path
     answer = record["textesReponse"]["texteReponse"]
     record["textesReponse"] = [{"texteReponse": answer}]
     record["minInt"] = {"developpe": "Ministère de la culture"}
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert (q.answer_date, q.answer_page) == ("2025-06-03", 4348)
     assert q.ministry_asked == "Ministère de la culture"
 
@@ -451,7 +435,7 @@ def test_pending_question_signalement_renewals_errata(tmp_path: Path) -> None:
         "Au lieu de : « synthétique », lire : « de synthèse ».",
         {"infoJO": {"dateJO": "2025-04-01", "pageJO": "2201"}, "texte": None},
     ]
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert q.status == "pending"
     assert (q.answer_text, q.answer_date, q.closure_label, q.closure_date) == (None, None, None, None)
     assert q.signal_date == "2025-05-06"
@@ -472,7 +456,7 @@ def test_pending_question_signalement_renewals_errata(tmp_path: Path) -> None:
 )
 def test_closure_without_answer(tmp_path: Path, cloture: dict[str, str], status: str) -> None:
     record = _qe(25, textesReponse=None, cloture=cloture)
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert q.status == status
     assert q.closure_label == cloture["libelleCloture"]
     assert q.closure_date == cloture["dateCloture"]
@@ -544,12 +528,12 @@ def test_question_url(legislature: int | None, qtype: str, number: int, url: str
 def test_absurd_nesting_is_refused_quickly(tmp_path: Path, document: str) -> None:
     path = tmp_path / "deep.json"
     path.write_text(document, encoding="utf-8")
-    assert "trop imbriquée" in _one_rejection(_parse(path)).reason
+    assert "trop imbriquée" in one_rejection(_parse(path)).reason
 
 
 def test_reponse_publiee_closure_without_answer_block(tmp_path: Path) -> None:
     record = _qe(26, textesReponse=None)
-    q = _one_question(_parse(_write(tmp_path, {"question": record})))
+    q = one_question(_parse(_write(tmp_path, {"question": record})))
     assert q.status == "answered"
     assert q.answer_text is None
     assert (q.answer_date, q.answer_page) == ("2025-06-03", 4348)
@@ -557,7 +541,7 @@ def test_reponse_publiee_closure_without_answer_block(tmp_path: Path) -> None:
 
 def test_question_au_gouvernement_is_dated_by_its_sitting() -> None:
     path = DATA / "an_json" / "QANR5L16QG6.json"
-    [question] = list(an_json.parse(Source(path, None, path.stat().st_size)))
+    [question] = list(an_json.parse(Source.of(path)))
     assert isinstance(question, Question)
     assert question.question_text is None
     assert question.question_date == question.answer_date == "2022-07-13"

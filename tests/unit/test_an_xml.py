@@ -13,7 +13,7 @@ from qe_desktop.importers import an_json, an_xml
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import ParsedItem, Question, Rejection
 
-from conftest import DATA
+from conftest import DATA, one_question, one_rejection
 
 NBSP = "\u00a0"
 LEGACY = DATA / "an_xml" / "14-47351QE.xml"
@@ -22,25 +22,13 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def _parse(path: Path) -> list[ParsedItem]:
-    return list(an_xml.parse(Source(path, None, path.stat().st_size)))
+    return list(an_xml.parse(Source.of(path)))
 
 
 def _write(tmp_path: Path, text: str, name: str = "q.xml", encoding: str = "utf-8") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
     return path
-
-
-def _one_question(items: list[ParsedItem]) -> Question:
-    assert len(items) == 1, items
-    assert isinstance(items[0], Question), items[0]
-    return items[0]
-
-
-def _one_rejection(items: list[ParsedItem]) -> Rejection:
-    assert len(items) == 1, items
-    assert isinstance(items[0], Rejection), items[0]
-    return items[0]
 
 
 def _legacy(*replacements: tuple[str, str]) -> str:
@@ -56,7 +44,7 @@ def _legacy(*replacements: tuple[str, str]) -> str:
 
 def test_legacy_question_14_47351() -> None:
     assert an_xml.sniff(LEGACY.read_bytes()[:4096], LEGACY.name)
-    q = _one_question(_parse(LEGACY))
+    q = one_question(_parse(LEGACY))
     assert (q.uid, q.legislature, q.type, q.number) == ("QANR5L14QE47351", 14, "QE", 47351)
     assert q.author == "M. François Cornut-Gentille"
     assert (q.author_ref, q.mandate_ref) == ("PA923", "PM645363")
@@ -103,7 +91,7 @@ def test_legacy_errata_closure_and_first_circonscription(tmp_path: Path) -> None
         ('NUMERO_CIRCONSCRIPTION="2"', 'NUMERO_CIRCONSCRIPTION="1"'),
         ("<DATE_DEPOT_SIGNAL/>", "<DATE_DEPOT_SIGNAL>02/04/2014</DATE_DEPOT_SIGNAL>"),
     )
-    q = _one_question(_parse(_write(tmp_path, text)))
+    q = one_question(_parse(_write(tmp_path, text)))
     assert q.errata == ("Erratum (question) publié au JO le 20 mai 2014, page 123",)
     assert q.constituency == "Haute-Marne (1re circonscription)"
     assert q.signal_date == "2014-04-02"
@@ -119,7 +107,7 @@ def test_legacy_closure_without_answer(tmp_path: Path, code: str, label: str, st
     text = text[:start] + text[end:]
     text = text.replace("<ABREGE>REP_PUB</ABREGE>", f"<ABREGE>{code}</ABREGE>")
     text = text.replace("<LIBELLE>Réponse publiée</LIBELLE>", f"<LIBELLE>{label}</LIBELLE>")
-    q = _one_question(_parse(_write(tmp_path, text)))
+    q = one_question(_parse(_write(tmp_path, text)))
     assert (q.status, q.closure_label, q.closure_date) == (status, label, "2014-05-13")
     assert (q.answer_text, q.answer_date) == (None, None)
 
@@ -134,24 +122,24 @@ def test_last_attribution_is_the_highest_ordre(tmp_path: Path) -> None:
             "            <ID_MINA>653280</ID_MINA>",
         ),
     )
-    assert _one_question(_parse(_write(tmp_path, text))).ministry_answering == "Armées"
+    assert one_question(_parse(_write(tmp_path, text))).ministry_answering == "Armées"
 
 
 def test_latin1_file_with_its_declaration(tmp_path: Path) -> None:
     text = _legacy(('encoding="UTF-8"', 'encoding="ISO-8859-1"'))
     text = text.replace("’", "'")
-    q = _one_question(_parse(_write(tmp_path, text, encoding="latin-1")))
+    q = one_question(_parse(_write(tmp_path, text, encoding="latin-1")))
     assert q.author == "M. François Cornut-Gentille"
     assert q.rubrique == "défense"
 
 
 def test_legacy_bad_records(tmp_path: Path) -> None:
-    unknown = _one_rejection(_parse(_write(tmp_path, _legacy(('TYPE="QE"', 'TYPE="QX"')))))
+    unknown = one_rejection(_parse(_write(tmp_path, _legacy(('TYPE="QE"', 'TYPE="QX"')))))
     assert "type de question inconnu : « QX »" in unknown.reason
     assert unknown.record == "14-47351QX"
-    no_number = _one_rejection(_parse(_write(tmp_path, _legacy(('<DEPOT NUMERO="47351">', "<DEPOT>")))))
+    no_number = one_rejection(_parse(_write(tmp_path, _legacy(('<DEPOT NUMERO="47351">', "<DEPOT>")))))
     assert "numéro absent" in no_number.reason
-    bad_date = _one_rejection(
+    bad_date = one_rejection(
         _parse(_write(tmp_path, _legacy(("<DATE_JO>07/01/2014</DATE_JO>", "<DATE_JO>7 janvier</DATE_JO>"))))
     )
     assert "date de publication de la question : date illisible : « 7 janvier »" in bad_date.reason
@@ -187,7 +175,7 @@ XXE = """<?xml version="1.0"?>
 def test_dtd_and_entities_are_refused_before_expansion(tmp_path: Path, text: str) -> None:
     path = _write(tmp_path, text)
     assert an_xml.sniff(path.read_bytes()[:4096], path.name)
-    rejection = _one_rejection(_parse(path))
+    rejection = one_rejection(_parse(path))
     assert rejection.source == str(path)
     assert "fichier XML refusé" in rejection.reason
     assert "DOCTYPE" in rejection.reason
@@ -196,11 +184,11 @@ def test_dtd_and_entities_are_refused_before_expansion(tmp_path: Path, text: str
 
 def test_xml_errors(tmp_path: Path) -> None:
     text = LEGACY.read_text(encoding="utf-8")
-    truncated = _one_rejection(_parse(_write(tmp_path, text[: len(text) // 2])))
+    truncated = one_rejection(_parse(_write(tmp_path, text[: len(text) // 2])))
     assert truncated.reason.startswith("XML invalide : ")
     assert "ligne" in truncated.reason
-    assert "fichier vide" in _one_rejection(_parse(_write(tmp_path, ""))).reason
-    latin1 = _one_rejection(
+    assert "fichier vide" in one_rejection(_parse(_write(tmp_path, ""))).reason
+    latin1 = one_rejection(
         _parse(
             _write(
                 tmp_path,
@@ -210,9 +198,9 @@ def test_xml_errors(tmp_path: Path) -> None:
         )
     )
     assert "caractère invalide" in latin1.reason
-    foreign = _one_rejection(_parse(_write(tmp_path, "<foo><question/></foo>")))
+    foreign = one_rejection(_parse(_write(tmp_path, "<foo><question/></foo>")))
     assert "élément racine <foo>" in foreign.reason
-    binary = _one_rejection(_parse(_write(tmp_path, "<\x01\x02 binaire", encoding="utf-8")))
+    binary = one_rejection(_parse(_write(tmp_path, "<\x01\x02 binaire", encoding="utf-8")))
     assert binary.reason.startswith("XML invalide")
 
 
@@ -263,7 +251,7 @@ def test_open_data_xml_maps_like_the_json(tmp_path: Path, name: str) -> None:
     record = _json_record(name)
     path = _write(tmp_path, '<?xml version="1.0" encoding="UTF-8"?>\n' + _open_data_xml(record))
     assert an_xml.sniff(path.read_bytes()[:4096], path.name)
-    q = _one_question(_parse(path))
+    q = one_question(_parse(path))
     expected = an_json.question_from_json(record, str(path))
     assert q.record() == expected.record()
     assert (q.mandate_ref, q.group_ref) == (expected.mandate_ref, expected.group_ref)
@@ -301,13 +289,13 @@ def test_open_data_list_root_is_streamed_and_stops_at_a_truncation(tmp_path: Pat
 def test_open_data_record_errors_name_the_record(tmp_path: Path) -> None:
     record = _json_record("QANR5L17QE5268")
     record["uid"] = "pas-un-uid"
-    rejection = _one_rejection(_parse(_write(tmp_path, _open_data_xml(record))))
+    rejection = one_rejection(_parse(_write(tmp_path, _open_data_xml(record))))
     assert rejection.record == "pas-un-uid"
     assert "mal formé" in rejection.reason
 
 
 def test_absurd_nesting_is_a_rejection(tmp_path: Path) -> None:
     text = f'<question xmlns="{NS}"><uid>QANR5L17QE1</uid>' + "<a>" * 5000 + "</a>" * 5000 + "</question>"
-    rejection = _one_rejection(_parse(_write(tmp_path, text)))
+    rejection = one_rejection(_parse(_write(tmp_path, text)))
     assert "trop imbriquée" in rejection.reason
     assert rejection.record == "QANR5L17QE1"

@@ -117,12 +117,8 @@ _FILE_NAME = re.compile(r"^(?:(\d+)-(\d+)QE|QANR5L(\d+)QE(\d+))\.txt$")
 _ARTEFACTS = ("](", "^{", "[", "]", "|", "\ufeff", "Données clés", "partager")
 
 
-def _source(path: Path) -> Source:
-    return Source(path, None, path.stat().st_size)
-
-
 def _parse(path: Path) -> list[Question | Rejection]:
-    items = list(page_text.parse(_source(path)))
+    items = list(page_text.parse(Source.of(path)))
     assert all(isinstance(item, Question | Rejection) for item in items)
     return items  # type: ignore[return-value]
 
@@ -209,7 +205,7 @@ def test_every_real_page_gives_one_clean_question(name: str) -> None:
 def test_every_real_page_is_sniffed_as_a_page(name: str) -> None:
     path = PAGES / name
     assert page_text.sniff(path.read_bytes()[:4096], name)
-    assert importers.sniff(_source(path)) is page_text
+    assert importers.sniff(Source.of(path)) is page_text
 
 
 # --------------------------------------------------------------------------- layout 1

@@ -41,7 +41,7 @@ def _reference(*names: str) -> tuple[list[Actor], list[Organe]]:
     organes: list[Organe] = []
     for name in names:
         path = DATA / "amo" / name
-        for item in amo.parse(Source(path, None, path.stat().st_size)):
+        for item in amo.parse(Source.of(path)):
             if isinstance(item, Actor):
                 actors.append(item)
             elif isinstance(item, Organe):
