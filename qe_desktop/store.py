@@ -402,13 +402,6 @@ class CorpusStore:
             (repr(now),),
         )
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self.db.conn:
-            self.db.conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-
     def get_meta(self, key: str) -> str | None:
         row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -518,10 +511,3 @@ class CorpusStore:
             "acteurs": int(conn.execute("SELECT count(*) FROM actors").fetchone()[0]),
             "organes": int(conn.execute("SELECT count(*) FROM organes").fetchone()[0]),
         }
-
-
-def record_json(question: Question) -> dict[str, Any]:
-    """The public record of a question (RECORD_KEYS)."""
-    record = question.record()
-    assert tuple(record) == RECORD_KEYS
-    return record

@@ -43,11 +43,3 @@ def sniff(source: Source, head: bytes | None = None) -> ModuleType | None:
         if module.sniff(head, source.basename):
             return module
     return None
-
-
-def by_format(fmt: str) -> ModuleType:
-    """The importer module whose FORMAT is ``fmt`` (for re-processing stored sources)."""
-    for module in IMPORTERS:
-        if fmt == module.FORMAT:
-            return module
-    raise KeyError(fmt)
