@@ -44,6 +44,8 @@ from whoosh.reading import TermNotFound
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
+from qe_desktop.search.codec import QELeafMatcher
+
 #: Postings (document numbers) kept per searcher, most recently used first: about
 #: 12 bytes each in posting lists (arrays), 50 in document sets.
 POSTINGS_BUDGET = 4_000_000
@@ -127,15 +129,15 @@ def _read_postings(
                 continue
             block_ids = _block_ids(m)
             m._read_weights()
-            m._read_values()
-            block_weights, block_values = m._weights, m._values
+            block_weights = m._weights
+            value_at = _value_reader(m)
             stop = bisect_left(wanted, m._maxid + 1, k)
             for d in wanted[k:stop]:
                 i = bisect_left(block_ids, d)
                 if i < len(block_ids) and block_ids[i] == d and d not in deleted:
                     ids.append(d + offset)
                     weights.append(block_weights[i])
-                    values.append(block_values[i])
+                    values.append(value_at(i))
             k = stop
             _next_block(m)
         return ids, weights, values
@@ -207,13 +209,24 @@ def _next_block(m: Any) -> None:
 
 
 def _block_ids(m: Any) -> Any:
-    """The document numbers of a posting block (Whoosh decodes the deltas in a Python generator)."""
+    """The document numbers of a posting block (Whoosh 3 decodes its deltas in a Python generator)."""
     if m._ids is None:
-        if m._data is None:
-            m._read_data()
-        raw = m._data[0]
-        m._ids = raw if m._byteids else tuple(accumulate(raw))
+        if isinstance(m, QELeafMatcher):
+            m._read_ids()
+        else:
+            if m._data is None:
+                m._read_data()
+            raw = m._data[0]
+            m._ids = raw if m._byteids else tuple(accumulate(raw))
     return m._ids
+
+
+def _value_reader(m: Any) -> Callable[[int], Any]:
+    """The value of the current block's i-th posting, without slicing every other one."""
+    if isinstance(m, QELeafMatcher):
+        return m.block().value
+    m._read_values()
+    return m._values.__getitem__  # type: ignore[no-any-return]
 
 
 class FastSearch:

@@ -5,8 +5,9 @@ postings straight from :mod:`qe_desktop.search.analysis` (several times
 faster), and positions are stored as compact byte deltas instead of pickles.
 Texts are not stored: snippets read them from the corpus database.
 
-Bump :data:`SCHEMA_VERSION` whenever anything here or in the analysis changes
-what gets indexed: an index built by another version is rebuilt at open.
+Bump :data:`SCHEMA_VERSION` whenever anything here, in the analysis or in the
+codec (``codec.py``) changes what gets indexed or how it is stored: an index
+built by another version is rebuilt at open.  (2: posting blocks as arrays.)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from qe_desktop.dates import days_between
 from qe_desktop.model import Question
 from qe_desktop.search import analysis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 META_SEPARATOR = "\x1f"
 #: The per-document column read back into the facet/sort arrays, in this order.

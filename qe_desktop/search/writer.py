@@ -6,8 +6,8 @@ posting at a time, looking up each document's field length from disk: about
 10 µs per posting, 6 ms per question.  This writer keeps, per field and term,
 arrays of document numbers and weights (and the encoded positions), and hands
 the codec whole blocks, with the field lengths read once per segment.  The
-files written are ordinary Whoosh segments (same codec, same format): any
-Whoosh reader reads them, and merges and deletions work as usual.
+segments are written with the index's codec (``codec.py``: Whoosh 3's, with
+array blocks); merges and deletions work as in Whoosh.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from typing import Any
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
+
+from qe_desktop.search.codec import QECodec
 
 #: field -> term bytes -> [docnums, weights, encoded values or None]
 Postings = list[Any]
@@ -85,6 +87,7 @@ class FastSegmentWriter(SegmentWriter):  # type: ignore[misc]
     pool: TermPool
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("codec", QECodec())
         super().__init__(ix, **kwargs)
         self.pool.cleanup()
         self.pool = TermPool(self.schema)
