@@ -645,6 +645,21 @@ class SearchIndex:
         finally:
             snap.lock.release()
 
+    def warm(self) -> None:
+        """Read ahead what a first search would: every text field's document lengths (BM25).
+
+        About 5 ms a field at 133,000 questions.  The window calls it in the
+        background once the index is open, so that the first phrase or field
+        search does not pay for it.
+        """
+
+        def work(snap: _Snapshot) -> None:
+            for name, field in snap.searcher.schema.items():
+                if field.scorable:
+                    snap.fast.lengths(name)
+
+        self._guarded(work)
+
     def search(self, request: SearchRequest | str) -> SearchResult:
         """Search: every match counted, facet counts, one page of hits with both snippets.
 

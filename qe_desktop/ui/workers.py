@@ -231,6 +231,11 @@ class Writer(QObject):
         finally:
             self.data_opened.emit(DataOpened(self.index, self.status(), sample, rebuilt))
             self.job_ended.emit()
+        if self.index is not None:
+            try:
+                self.index.warm()
+            except Exception:  # a damaged index: the checksum check below rebuilds it
+                log.exception("index warm-up failed")
         if rebuilt is None:
             self._verify_index()
 

@@ -200,6 +200,17 @@ def test_number_lookup_puts_the_question_first(index: SearchIndex) -> None:
     assert index.search("3").hits[0].uid == "QANR5L14QE3"
 
 
+def test_warm_reads_every_text_fields_lengths_ahead(index: SearchIndex) -> None:
+    fast = index._current().fast
+    before = uids(index, '"retraite des agriculteurs"')
+    fast._lengths.clear()
+    index.warm()
+    scorable = {name for name, field in index._current().searcher.schema.items() if field.scorable}
+    assert "question_exact" in scorable
+    assert set(fast._lengths) == scorable
+    assert uids(index, '"retraite des agriculteurs"') == before
+
+
 def test_total_counts_every_match_not_the_page(index: SearchIndex) -> None:
     result = index.search(SearchRequest(query="date:1990..2020", limit=2))
     assert result.total == 5
