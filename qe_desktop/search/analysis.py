@@ -201,6 +201,10 @@ _STOP_TEXT = """
     jusqu lorsqu puisqu quoiqu presqu
 """
 STOP_WORDS: frozenset[str] = frozenset(fold(w) for w in _STOP_TEXT.split())
+#: Each stop word's number (1 to 254): the positions in the index note the stop words that
+#: follow each word by these numbers (see schema.RunPositions).
+STOP_IDS: dict[str, int] = {w: i for i, w in enumerate(sorted(STOP_WORDS), start=1)}
+assert len(STOP_IDS) < 255
 
 
 class _Stems:
@@ -311,9 +315,11 @@ class Analysed:
     positions: dict[str, list[int]]
     stems: dict[str, int]
     stem_length: int
+    #: (term, extra term or None) at each position, in order.
+    sequence: list[tuple[str, str | None]]
 
 
-_NOTHING = Analysed({}, {}, 0)
+_NOTHING = Analysed({}, {}, 0, [])
 #: The last text analysed and its result (one tuple, read and replaced atomically).
 _LAST_ANALYSED: list[tuple[str, Analysed]] = [("", _NOTHING)]
 
@@ -352,7 +358,7 @@ def analysed(text: str) -> Analysed:
             n = len(plist)
             stems[key] = stems.get(key, 0) + n
             length += n
-    out = Analysed(result, stems, length)
+    out = Analysed(result, stems, length, infos)
     _LAST_ANALYSED[0] = (text, out)
     return out
 
@@ -388,6 +394,11 @@ class _SpanInfo(dict[str, tuple[int, str]]):
 
 
 _SPAN_INFO = _SpanInfo()
+
+
+def span_info(raw: str) -> tuple[int, str]:
+    """A raw lowered token's (offset of its term in it, folded term), as :func:`span_list` reads it."""
+    return _SPAN_INFO[raw]
 
 
 def span_list(text: str) -> list[tuple[int, int, str]]:

@@ -44,12 +44,16 @@ from whoosh.reading import TermNotFound
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length
 
-from qe_desktop.search.codec import QELeafMatcher
+from qe_desktop.search import analysis
+from qe_desktop.search.codec import QELeafMatcher, block_arrays
+from qe_desktop.search.schema import RECORD, RunPositions
 
 #: Postings (document numbers) kept per searcher, most recently used first: about
 #: 12 bytes each in posting lists (arrays), 50 in document sets.
 POSTINGS_BUDGET = 4_000_000
 DOCS_BUDGET = 2_000_000
+#: Postings of stop words kept for scoring phrases (8 bytes each).
+STOPS_BUDGET = 4_000_000
 
 
 class _Lru(OrderedDict[Any, Any]):
@@ -229,6 +233,99 @@ def _value_reader(m: Any) -> Callable[[int], Any]:
     return m._values.__getitem__  # type: ignore[no-any-return]
 
 
+#: The numpy layout of :data:`~qe_desktop.search.schema.RECORD`.
+_RECORD_DTYPE = [("p", "<u4"), ("a", "u1"), ("b", "u1")]
+
+
+class _PhraseMatch:
+    """A phrase's matched documents (global, sorted), per segment (reader, offset, local ids),
+    and each word's weights in them, filled as needed."""
+
+    __slots__ = ("matched", "segments", "weights")
+
+    def __init__(self, matched: Any, segments: list[tuple[Any, int, Any]], weights: dict[str, Any]) -> None:
+        self.matched = matched
+        self.segments = segments
+        self.weights = weights
+
+
+def _run_plan(words: list[str]) -> list[tuple[str, int, int | None, int | None]] | None:
+    """The checks of a phrase on RunPositions: (content word, its index, number of the first and
+    of the second stop word that must follow it, None for no check); None if not possible."""
+    stop_ids = analysis.STOP_IDS
+    content = [i for i, w in enumerate(words) if w not in stop_ids]
+    if not content or content[0] != 0:
+        return None
+    plan: list[tuple[str, int, int | None, int | None]] = []
+    for k, i in enumerate(content):
+        last = k + 1 == len(content)
+        run = [stop_ids[w] for w in words[i + 1 : content[k + 1] if not last else len(words)]]
+        # Between two content words the run is recorded whole (up to two); at the end, only
+        # its first stop word is certain (a second one may stand for "two or more").
+        if len(run) > (1 if last else 2):
+            return None
+        plan.append((words[i], i, run[0] if run else None, run[1] if len(run) == 2 else None))
+    return plan
+
+
+def _np_postings(
+    reader: Any, field: str, text: str, wanted: list[int] | None, with_values: bool
+) -> tuple[Any, Any, Any, bytes] | None:
+    """A term's postings in one segment as arrays: local ids, weights, value lengths and the
+    values end to end.  With ``wanted`` (sorted local ids), only the blocks that may hold one
+    of them are read (they are returned whole).  None when the postings are not in
+    :class:`QELeafMatcher` blocks."""
+    import numpy as np
+
+    empty = np.empty(0, dtype=np.int64)
+    try:
+        m = reader.postings(field, text)
+    except TermNotFound:
+        return empty, np.empty(0), empty, b""
+    deleted: Any = None
+    if isinstance(m, FilterMatcher):
+        if not m._exclude:
+            return None
+        deleted = np.fromiter(m._ids, dtype=np.int64)
+        m = m.child
+    if not isinstance(m, QELeafMatcher):
+        return None
+    ids_parts: list[Any] = []
+    weight_parts: list[Any] = []
+    length_parts: list[Any] = []
+    blobs: list[bytes] = []
+    k, n = 0, len(wanted) if wanted is not None else 0
+    while m.is_active():
+        if wanted is not None:
+            if k >= n:
+                break
+            if wanted[k] > m._maxid:
+                _next_block(m)
+                continue
+            k = bisect_left(wanted, m._maxid + 1, k)
+        ids, weights, lengths, blob = block_arrays(m.raw_block(), m._blocklength, with_values)
+        ids_parts.append(ids)
+        weight_parts.append(weights)
+        if lengths is not None:
+            length_parts.append(lengths)
+        if blob is not None:
+            blobs.append(blob)
+        _next_block(m)
+    if not ids_parts:
+        return empty, np.empty(0), empty, b""
+    ids = np.concatenate(ids_parts)
+    weights = np.concatenate(weight_parts)
+    lengths = np.concatenate(length_parts) if length_parts else np.zeros(len(ids), dtype=np.int64)
+    blob = b"".join(blobs)
+    if deleted is not None and deleted.size:
+        keep = ~np.isin(ids, deleted)
+        if with_values:
+            records = np.frombuffer(blob, dtype=_RECORD_DTYPE)
+            blob = records[np.repeat(keep, lengths // RECORD.size)].tobytes()
+        ids, weights, lengths = ids[keep], weights[keep], lengths[keep]
+    return ids, weights, lengths, blob
+
+
 class FastSearch:
     """Sets and scores for the queries of one searcher (one snapshot: never changes).
 
@@ -242,6 +339,8 @@ class FastSearch:
         self._postings = _Lru(POSTINGS_BUDGET)
         self._docs = _Lru(DOCS_BUDGET)
         self._lengths: dict[str, list[int]] = lengths if lengths is not None else {}
+        self._np_lengths: dict[str, Any] = {}
+        self._stops = _Lru(STOPS_BUDGET)
         self._all: frozenset[int] | None = None
 
     # -- building blocks -------------------------------------------------------------
@@ -298,7 +397,7 @@ class FastSearch:
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return frozenset()
         if isinstance(q, wq.Phrase) and q.slop == 1:
-            return self._cached(q, lambda: frozenset(self._phrase(q, None)))
+            return self._cached(q, lambda: self._phrase_docs(q))
         if isinstance(q, wq.MultiTerm) and q.field():
             return self._cached(q, lambda: frozenset().union(*(self.docs(t) for t in self._expanded(q))))
         if (
@@ -454,8 +553,133 @@ class FastSearch:
                         found.add(d + offset)
         return found
 
+    def _phrase_docs(self, q: Any) -> frozenset[int]:
+        found = self._runs_phrase(q)
+        if found is not None:
+            return frozenset(found.matched.tolist())
+        return frozenset(self._phrase(q, None))
+
+    def _runs_phrase(self, q: Any) -> _PhraseMatch | None:
+        """A phrase matched from its content words and the stop words recorded after them
+        (:class:`~qe_desktop.search.schema.RunPositions`), over arrays.
+
+        None when the phrase cannot be checked that way: a field without such
+        positions, a phrase that starts with a stop word or has only stop words,
+        more than two stop words in a row (or two at the end), or postings not in
+        this codec's blocks.  :meth:`_phrase` then reads every word's positions.
+        """
+        key = ("phrase-runs", q)
+        found: _PhraseMatch | None = self._postings.get_recent(key)
+        if found is not None:
+            return found
+        searcher = self.searcher
+        field = q.fieldname
+        words: list[str] = list(q.words)
+        if (
+            not words
+            or field not in searcher.schema
+            or not isinstance(searcher.schema[field].format, RunPositions)
+        ):
+            return None
+        plan = _run_plan(words)
+        if plan is None:
+            return None
+        import numpy as np
+
+        frequency = {w: searcher.doc_frequency(field, w) for w, _, _, _ in plan}
+        plan.sort(key=lambda item: frequency[item[0]])
+        matched_parts: list[Any] = []
+        segments: list[tuple[Any, int, Any]] = []
+        weights: dict[str, list[Any]] = {w: [] for w, _, _, _ in plan}
+        for reader, offset in self.leaves if all(frequency.values()) else ():
+            keys: Any = None
+            wanted: list[int] | None = None
+            read: dict[str, tuple[Any, Any]] = {}
+            for word, at, first, second in plan:
+                got = _np_postings(reader, field, word, wanted, True)
+                if got is None:
+                    return None
+                ids, ws, lengths, blob = got
+                read[word] = (ids, ws)
+                records = np.frombuffer(blob, dtype=_RECORD_DTYPE)
+                docs = np.repeat(ids, lengths // RECORD.size)
+                places = records["p"].astype(np.int64) - at
+                keep = places >= 0
+                if first is not None:
+                    keep &= records["a"] == first
+                if second is not None:
+                    keep &= records["b"] == second
+                mine = (docs[keep] << 32) | places[keep]
+                keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+                if not keys.size:
+                    break
+                wanted = np.unique(keys >> 32).tolist()
+            if keys is None or not keys.size:
+                continue
+            local = np.unique(keys >> 32)
+            segments.append((reader, offset, local))
+            matched_parts.append(local + offset)
+            for word, (ids, ws) in read.items():
+                weights[word].append(ws[np.searchsorted(ids, local)])
+        matched = np.concatenate(matched_parts) if matched_parts else np.empty(0, dtype=np.int64)
+        joined = {w: np.concatenate(parts) for w, parts in weights.items() if parts}
+        found = _PhraseMatch(matched, segments, joined)
+        self._postings.put(key, found, len(matched) * len(words))
+        return found
+
+    def _runs_phrase_weights(self, q: Any, found: _PhraseMatch) -> list[Any]:
+        """Each word's weight (term frequency) in every matched document, stop words included
+        (read here, documents and weights only, in the blocks of the matched documents)."""
+        import numpy as np
+
+        field = q.fieldname
+        for word in dict.fromkeys(q.words):
+            if word in found.weights:
+                continue
+            ids, ws = self.stop_postings(field, word)
+            found.weights[word] = ws[np.searchsorted(ids, found.matched)].astype(np.float64)
+        return [found.weights[w] for w in q.words]
+
+    def stop_postings(self, field: str, word: str) -> tuple[Any, Any]:
+        """A stop word's whole posting list: global ids (uint32) and weights (float32), kept
+        (``STOPS_BUDGET``): phrases share a few stop words, whose lists are the longest."""
+        import numpy as np
+
+        key = (field, word)
+        found: tuple[Any, Any] | None = self._stops.get_recent(key)
+        if found is not None:
+            return found
+        ids_parts, weight_parts = [], []
+        for reader, offset in self.leaves:
+            got = _np_postings(reader, field, word, None, False)
+            if got is None:  # not this codec's blocks
+                i, w, _ = _read_postings(reader, offset, field, word)
+                ids_parts.append(np.asarray(i, dtype=np.uint32))
+                weight_parts.append(np.asarray(w, dtype=np.float32))
+                continue
+            ids_parts.append((got[0] + offset).astype(np.uint32))
+            weight_parts.append(got[1].astype(np.float32))
+        found = (
+            np.concatenate(ids_parts) if ids_parts else np.empty(0, dtype=np.uint32),
+            np.concatenate(weight_parts) if weight_parts else np.empty(0, dtype=np.float32),
+        )
+        self._stops.put(key, found, len(found[0]))
+        return found
+
+    def np_lengths(self, field: str) -> Any:
+        """:meth:`lengths` as a float array."""
+        found = self._np_lengths.get(field)
+        if found is None:
+            import numpy as np
+
+            found = self._np_lengths[field] = np.asarray(self.lengths(field), dtype=np.float64)
+        return found
+
     def _phrase_scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
         """Whoosh's score of a phrase: the sum of its words' BM25 (a repeated word counts twice)."""
+        runs = self._runs_phrase(q)
+        if runs is not None:
+            return self._runs_phrase_scores(q, runs, docs)
         weights: dict[int, tuple[float, ...]] | None = self._postings.get_recent(("phrase", q))
         if weights is None:
             self._phrase(q, None)
@@ -485,6 +709,35 @@ class FastSearch:
         if q.boost != 1.0:
             return {d: v * q.boost for d, v in total.items()}
         return total
+
+    def _runs_phrase_scores(
+        self, q: Any, found: _PhraseMatch, docs: frozenset[int] | set[int]
+    ) -> dict[int, float]:
+        """:meth:`_phrase_scores` over arrays: the same operations, document by document."""
+        import numpy as np
+
+        matched = found.matched
+        if not matched.size:
+            return {}
+        searcher = self.searcher
+        field = q.fieldname
+        columns = self._runs_phrase_weights(q, found)
+        if not searcher.schema[field].scorable:
+            total = np.zeros(matched.size)
+            for w in columns:
+                total += w
+        else:
+            avgfl = searcher.avg_field_length(field) or 1
+            fl = self.np_lengths(field)[matched]
+            k1, b = _K1, _B
+            norm = k1 * ((1 - b) + b * fl / avgfl)
+            total = np.zeros(matched.size)
+            for word, w in zip(q.words, columns, strict=True):
+                # Whoosh's scoring.bm25(), operation for operation.
+                total += searcher.idf(field, word) * ((w * (k1 + 1)) / (w + norm))
+        if q.boost != 1.0:
+            total = total * q.boost
+        return {d: v for d, v in zip(matched.tolist(), total.tolist(), strict=True) if d in docs}
 
     # -- ranking ---------------------------------------------------------------------
 
@@ -608,18 +861,17 @@ class FastSearch:
         elif not searcher.schema[field].scorable:
             scores = weights
         else:
+            import numpy as np
+
             idf = searcher.idf(field, text)
             avgfl = searcher.avg_field_length(field) or 1
-            lengths = self.lengths(field)
+            # postings() gives arrays ("I" and "d"): viewed as numpy arrays without a copy.
+            fl = self.np_lengths(field)[np.frombuffer(ids, dtype=np.uint32)]  # type: ignore[call-overload]
+            w = np.frombuffer(weights, dtype=np.float64)  # type: ignore[call-overload]
             k1, b = _K1, _B
-            # Whoosh's scoring.bm25(), operation for operation (same floats).
-            scores = array(
-                "d",
-                [
-                    idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
-                    for d, w in zip(ids, weights, strict=True)
-                ],
-            )
+            # Whoosh's scoring.bm25(), operation for operation (same floats), over arrays.
+            scores = array("d")
+            scores.frombytes((idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * fl / avgfl)))).tobytes())
         found = (ids, scores)
         self._postings.put(key, found, len(ids))
         return found

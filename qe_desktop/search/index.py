@@ -63,6 +63,9 @@ WRITING_FILE = "writing.pid"
 REBUILD_BATCH = 1000
 #: Questions per segment in a rebuild (bounds the writer's memory to a few hundred MB).
 SEGMENT_DOCS = 25_000
+#: warm() reads the posting lists of this many of the most frequent stop words of these fields.
+WARM_STOP_WORDS = 8
+WARM_STOP_FIELDS = ("analyse_exact", "question_exact", "reponse_exact")
 
 #: What a damaged index may throw while being read (besides OSError).
 _READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -646,17 +649,26 @@ class SearchIndex:
             snap.lock.release()
 
     def warm(self) -> None:
-        """Read ahead what a first search would: every text field's document lengths (BM25).
+        """Read ahead what a first search would: every text field's document lengths (BM25),
+        as arrays too (numpy is imported then), and the posting lists of the most frequent
+        stop words of the texts (a phrase's score counts its stop words).
 
-        About 5 ms a field at 133,000 questions.  The window calls it in the
-        background once the index is open, so that the first phrase or field
-        search does not pay for it.
+        About 0.3 s at 133,000 questions.  The window calls it in the background
+        once the index is open, so that the first phrase or field search does not
+        pay for it.
         """
 
         def work(snap: _Snapshot) -> None:
-            for name, field in snap.searcher.schema.items():
+            schema = snap.searcher.schema
+            for name, field in schema.items():
                 if field.scorable:
-                    snap.fast.lengths(name)
+                    snap.fast.np_lengths(name)
+            for name in WARM_STOP_FIELDS:
+                if name not in schema:
+                    continue
+                frequency = {w: snap.searcher.doc_frequency(name, w) for w in analysis.STOP_WORDS}
+                for word in sorted(frequency, key=frequency.__getitem__, reverse=True)[:WARM_STOP_WORDS]:
+                    snap.fast.stop_postings(name, word)
 
         self._guarded(work)
 

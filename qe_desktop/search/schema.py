@@ -2,20 +2,21 @@
 
 Field types here bypass Whoosh's token-object analyzers: each computes its
 postings straight from :mod:`qe_desktop.search.analysis` (several times
-faster), and positions are stored as compact byte deltas instead of pickles.
+faster), and positions are stored as records (position and the stop words that
+follow) instead of pickles.
 Texts are not stored: snippets read them from the corpus database.
 
 Bump :data:`SCHEMA_VERSION` whenever anything here, in the analysis or in the
 codec (``codec.py``) changes what gets indexed or how it is stored: an index
-built by another version is rebuilt at open.  (2: posting blocks as arrays.)
+built by another version is rebuilt at open.  (2: posting blocks as arrays, positions with the stop words after them.)
 """
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections import Counter
 from collections.abc import Iterator
-from itertools import accumulate
 from typing import Any
 
 from whoosh import columns, fields, formats
@@ -42,39 +43,50 @@ META_KEYS: tuple[str, ...] = (
 )
 
 
-class CompactPositions(formats.Positions):  # type: ignore[misc]
-    """Positions as byte, 16-bit or 32-bit deltas (Whoosh pickles a list per posting)."""
+#: One position's record: the position, then the numbers (analysis.STOP_IDS) of the first and
+#: second stop words that follow it, 0 where a word that is not a stop word (or the end) comes
+#: first; the second is MORE_STOPS when a third stop word follows too.
+RECORD = struct.Struct("<IBB")
+MORE_STOPS = 255
+
+
+def position_records(sequence: list[tuple[str, str | None]]) -> bytes:
+    """The records of every position of an analysed text, end to end (``RECORD.size`` bytes each)."""
+    stop_ids = analysis.STOP_IDS
+    ids = [stop_ids.get(term, 0) for term, _ in sequence]
+    first = [*ids[1:], 0]
+    second = [
+        (MORE_STOPS if c else b) if a and b else 0
+        for a, b, c in zip(first, [*ids[2:], 0, 0], [*ids[3:], 0, 0, 0], strict=False)
+    ]
+    return b"".join(map(RECORD.pack, range(len(ids)), first, second))
+
+
+class RunPositions(formats.Positions):  # type: ignore[misc]
+    """Positions with the stop words that follow each one (:data:`RECORD`).
+
+    A phrase is then checked from its content words alone: in "code de la
+    route", "code" at p must be followed by "de la" and "route" must be at
+    p + 3; the long posting lists of "de" and "la" are never read for positions.
+    Values are built from the text (:func:`position_records`), not from a list.
+    """
 
     def encode(self, poslist: list[int]) -> bytes:
-        deltas = [b - a for a, b in zip([0, *poslist], poslist, strict=False)]
-        top = max(deltas)
-        if top < 256:
-            return b"\x00" + bytes(deltas)
-        if top < 65536:
-            return b"\x01" + array("H", deltas).tobytes()
-        return b"\x02" + array("I", deltas).tobytes()
+        raise TypeError("RunPositions values are built from the text: see position_records()")
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        kind = valuestring[0]
-        if kind == 0:
-            deltas: Any = valuestring[1:]
-        else:
-            deltas = array("H" if kind == 1 else "I")
-            deltas.frombytes(valuestring[1:])
-        return list(accumulate(deltas))
+        return [p for p, _, _ in RECORD.iter_unpack(valuestring)]
 
     def decode_frequency(self, valuestring: bytes) -> int:
-        kind = valuestring[0]
-        return (len(valuestring) - 1) // (1 if kind == 0 else 2 if kind == 1 else 4)
+        return len(valuestring) // RECORD.size
 
     def decode_weight(self, valuestring: bytes) -> float:
         return float(self.decode_frequency(valuestring)) * float(self.field_boost)
 
     def combine(self, vs: list[bytes]) -> bytes:
-        found: set[int] = set()
-        for v in vs:
-            found.update(self.decode_positions(v))
-        return self.encode(sorted(found))
+        size = RECORD.size
+        records = {v[i : i + size] for v in vs for i in range(0, len(v), size)}
+        return b"".join(sorted(records, key=lambda r: RECORD.unpack(r)[0]))
 
 
 class Counts(formats.Format):  # type: ignore[misc]
@@ -133,16 +145,6 @@ class _FrenchField(fields.FieldType):  # type: ignore[misc]
         return bs.decode("utf-8")
 
 
-def _single_positions() -> list[bytes]:
-    out = [b"\x00" + bytes([i]) for i in range(256)]
-    out += [b"\x01" + array("H", [i]).tobytes() for i in range(256, 65536)]
-    return out
-
-
-#: Encoded value of a term seen once, by position (most postings): shared, not rebuilt.
-_SINGLE: list[bytes] = []
-
-
 class StemmedText(_FrenchField):
     """Folded, stop words removed, stemmed; frequencies only (ranking, not phrases)."""
 
@@ -178,7 +180,7 @@ class ExactText(_FrenchField):
     """Folded, every word kept, unstemmed, with positions: phrases, wildcards, fuzzy."""
 
     def __init__(self) -> None:
-        self.format = CompactPositions()
+        self.format = RunPositions()
 
     def terms(self, text: str) -> list[str]:
         return analysis.exact_terms(text)
@@ -187,13 +189,12 @@ class ExactText(_FrenchField):
         self, value: str, docnum: int, terms: dict[bytes, list[Any]], with_values: bool
     ) -> int:
         """Add this value's postings to a FastSegmentWriter's term table; return the field length."""
-        if not _SINGLE:
-            _SINGLE.extend(_single_positions())
-        single = _SINGLE
-        encode = self.format.encode
+        result = analysis.analysed(value)
+        records = position_records(result.sequence)
+        size = RECORD.size
         length = 0
         get = terms.get
-        for term, plist in analysis.analysed(value).positions.items():
+        for term, plist in result.positions.items():
             key = term.encode("utf-8")
             postings = get(key)
             if postings is None:
@@ -202,14 +203,25 @@ class ExactText(_FrenchField):
             length += n
             postings[0].append(docnum)
             postings[1].append(n)
-            postings[2].append(single[plist[0]] if n == 1 and plist[0] < 65536 else encode(plist))
+            if n == 1:
+                at = plist[0] * size
+                postings[2].append(records[at : at + size])
+            else:
+                postings[2].append(b"".join([records[p * size : p * size + size] for p in plist]))
         return length
 
     def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
-        encode = self.format.encode
+        result = analysis.analysed(value)
+        records = position_records(result.sequence)
+        size = RECORD.size
         return [
-            (t.encode("utf-8"), len(plist), float(len(plist)), encode(plist))
-            for t, plist in analysis.positions(value).items()
+            (
+                t.encode("utf-8"),
+                len(plist),
+                float(len(plist)),
+                b"".join([records[p * size : p * size + size] for p in plist]),
+            )
+            for t, plist in result.positions.items()
         ]
 
 

@@ -12,9 +12,10 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 from qe_desktop.corpus import import_paths
+from qe_desktop.search import analysis
 from qe_desktop.search.codec import Block, QECodec, QELeafMatcher, encode_block
 from qe_desktop.search.fastquery import _read_postings
-from qe_desktop.search.schema import document, make_schema
+from qe_desktop.search.schema import MORE_STOPS, RECORD, RunPositions, document, make_schema, position_records
 from qe_desktop.search.writer import FastSegmentWriter
 from qe_desktop.store import CorpusStore
 
@@ -137,3 +138,21 @@ def test_merged_segments_keep_the_codec(tmp_path: Path) -> None:
         m = reader.postings("question_exact", b"de")
         assert isinstance(m, QELeafMatcher)
         assert len(list(m.all_ids())) == reader.doc_frequency("question_exact", b"de")
+
+
+def test_positions_record_the_stop_words_after_them() -> None:
+    text = "le code de la route, afin que ce qui le concerne"
+    sequence = analysis.analysed(text).sequence
+    records = list(RECORD.iter_unpack(position_records(sequence)))
+    words = [term for term, _ in sequence]
+    assert [p for p, _, _ in records] == list(range(len(words)))
+    ids = analysis.STOP_IDS
+    at = dict(zip(words, records, strict=False))
+    assert at["code"][1:] == (ids["de"], ids["la"])  # "de la", then a content word
+    assert at["route"][1:] == (0, 0)  # a content word follows
+    assert at["afin"][1:] == (ids["que"], MORE_STOPS)  # "que ce qui le": more than two
+    assert records[-1][1:] == (0, 0)  # the end
+    fmt = RunPositions()
+    value = position_records(sequence)[RECORD.size : 2 * RECORD.size]
+    assert fmt.decode_positions(value) == [1]
+    assert fmt.decode_frequency(value) == 1

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from whoosh import query as wq
 
 from qe_desktop.corpus import import_paths
 from qe_desktop.jobs import Cancelled
 from qe_desktop.model import SearchRequest
-from qe_desktop.search import analysis, build
+from qe_desktop.search import analysis, build, fastquery
 from qe_desktop.search import index as index_module
 from qe_desktop.search.index import SearchIndex
 from qe_desktop.search.query import parse_query
@@ -29,6 +30,10 @@ QUERIES = [
     '"sécurité sociale"',
     '"mise en oeuvre"',
     '"de la"',
+    '"projet de loi"',
+    '"la sécurité sociale"',
+    '"ministre de la"',
+    '"ministre de l\'intérieur sur"',
     "le",
     "urgences hôpital SAUF Carhaix",
     "(Gaucho OR Linky) NOT compteurs",
@@ -91,6 +96,44 @@ def test_also_with_several_segments_and_deleted_documents(tmp_path: Path, store:
         ix.update(store.all_uids()[::3])
         assert len(ix._current().searcher.reader().leaf_readers()) > 1
         _same_as_whoosh(ix)
+
+
+def _phrases(store: CorpusStore) -> list[str]:
+    """Word windows of the real texts: every shape of phrase, stop words anywhere."""
+    found: list[str] = []
+    for batch in store.iter_batches(100):
+        for q in batch:
+            words = analysis.tokens(q.question_text or "")
+            for size in (2, 3, 4, 5):
+                for start in range(0, max(0, len(words) - size), 37 + size):
+                    found.append(" ".join(words[start : start + size]))
+    return found
+
+
+def test_phrases_checked_by_stop_word_runs_are_whooshs(tmp_path: Path, store: CorpusStore) -> None:
+    with SearchIndex.open(tmp_path / "index", store) as ix:
+        ix.update(store.all_uids()[::4])  # several segments, deleted documents
+        snap = ix._current()
+        searcher, fast = snap.searcher, snap.fast
+        phrases = _phrases(store)
+        assert len(phrases) > 300
+        by_runs = possible = 0
+        for text in phrases:
+            q = wq.Phrase("question_exact", text.split())
+            by_runs += fast._runs_phrase(q) is not None
+            possible += fastquery._run_plan(text.split()) is not None
+            expected = set(searcher.docs_for_query(q))
+            assert expected, text
+            assert fast.docs(q) == expected, text
+            results = searcher.search(q, limit=5)
+            theirs = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+            ours = fast.top(q, frozenset(expected), 5)
+            assert [d for d, _ in ours] == [d for d, _ in theirs], text
+            for (_, mine), (_, score) in zip(ours, theirs, strict=True):
+                assert math.isclose(mine, score, rel_tol=1e-9), text
+        # Every phrase that starts with a content word (the usual case) is checked without
+        # reading its stop words' positions; the others (a third of these windows) by positions.
+        assert by_runs == possible > len(phrases) * 0.4, (by_runs, possible, len(phrases))
 
 
 def test_one_pass_analysis_gives_both_fields_terms(store: CorpusStore) -> None:
