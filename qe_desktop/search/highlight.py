@@ -12,6 +12,7 @@ import re
 import threading
 from collections import OrderedDict
 from functools import lru_cache
+from itertools import islice
 
 from qe_desktop.search import analysis
 from qe_desktop.search.query import HighlightTerms, ParsedQuery, parse_query
@@ -100,48 +101,54 @@ def highlight_spans(
             term[:1] == w[:1] and (_within(term, w, d) or _within(stem(term), stem(w), d)) for w, d in fuzzy
         )
 
-    found: list[tuple[int, int]] = []
-    tokens: list[tuple[int, int, str]] = []
-    if terms.phrases:
-        tokens = analysis.span_list(text)
-        seen: dict[str, bool] = {}
-        for start, end, term in tokens:
-            hit = seen.get(term)
-            if hit is None:
-                hit = seen[term] = matches(term)
-            if hit:
-                found.append((start, end))
-    else:
-        # Hot path (snippets of every hit): classify each distinct raw token once, then let
-        # one regular expression of the matching forms find them all (C speed).
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            lowered = "".join(c.lower()[:1] or c for c in text)
-        fold_table = analysis.FOLD_TABLE
-        normalize = analysis.normalize_token
-        known = _classified(terms)
-        forms: list[str] = []
-        for raw in set(analysis.TOKEN_RE.findall(lowered)):
-            cut = known.get(raw)
-            if cut is None:
-                token = raw.translate(fold_table)
-                if token.isalpha():
-                    term, offset = token, 0
-                else:
-                    term, offset, _ = normalize(token)
-                cut = known[raw] = offset if matches(term) else -1
-            if cut >= 0:
-                forms.append(raw[cut:])
-        if forms:
-            forms.sort(key=len, reverse=True)
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
-            found = [m.span() for m in pattern.finditer(lowered)]
+    # Classify each distinct raw token once, then let one regular expression of the matching
+    # forms find them all (C speed): this runs for the snippets of every hit.
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower()[:1] or c for c in text)
+    fold_table = analysis.FOLD_TABLE
+    normalize = analysis.normalize_token
+    known = _classified(terms)
+    raws = set(analysis.TOKEN_RE.findall(lowered))
+    forms: list[str] = []
+    for raw in raws:
+        cut = known.get(raw)
+        if cut is None:
+            token = raw.translate(fold_table)
+            if token.isalpha():
+                term, offset = token, 0
+            else:
+                term, offset, _ = normalize(token)
+            cut = known[raw] = offset if matches(term) else -1
+        if cut >= 0:
+            forms.append(raw[cut:])
+    found = [m.span() for m in _forms_pattern(forms).finditer(lowered)] if forms else []
     for phrase in terms.phrases:
-        n = len(phrase)
-        for i in range(len(tokens) - n + 1):
-            if tokens[i][2] == phrase[0] and tuple(t[2] for t in tokens[i : i + n]) == phrase:
-                found.append((tokens[i][0], tokens[i + n - 1][1]))
+        found.extend(_phrase_spans(lowered, raws, phrase))
     return _merge(found)
+
+
+def _forms_pattern(forms: list[str]) -> re.Pattern[str]:
+    """A regular expression finding any of these token forms, as whole tokens."""
+    forms = sorted(forms, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+
+
+def _phrase_spans(lowered: str, raws: set[str], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the phrase's terms follow each other: its first term found by a regular
+    expression, the next tokens read from there only."""
+    info = analysis.span_info
+    forms = [raw[info(raw)[0] :] for raw in raws if info(raw)[1] == phrase[0]]
+    if not forms:
+        return []
+    n = len(phrase)
+    found: list[tuple[int, int]] = []
+    token_re = analysis.TOKEN_RE
+    for m in _forms_pattern(forms).finditer(lowered):
+        tokens = list(islice(token_re.finditer(lowered, m.start()), n))
+        if len(tokens) == n and all(info(t.group())[1] == w for t, w in zip(tokens, phrase, strict=True)):
+            found.append((m.start(), tokens[-1].end()))
+    return found
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
