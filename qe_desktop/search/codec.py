@@ -197,8 +197,9 @@ class Block:
 
 
 def block_arrays(data: bytes, count: int, with_values: bool) -> tuple[Any, Any, Any, bytes | None]:
-    """A block as numpy arrays: ids (int64), weights (float64), value lengths (int64 or None),
-    and the values end to end (None unless ``with_values``)."""
+    """A block as numpy arrays: ids (int64), weights and value lengths (None without values) as
+    stored (convert them once a list's blocks are joined), and the values end to end (None
+    unless ``with_values``)."""
     import numpy as np
 
     sections = _Sections(data, count)
@@ -211,15 +212,13 @@ def block_arrays(data: bytes, count: int, with_values: bool) -> tuple[Any, Any, 
         ids[1:] += sections.first
     wtype = sections.weight_type
     if not wtype:
-        weights = np.ones(count, dtype=np.float64)
+        weights = np.ones(count, dtype=np.uint8)
     else:
-        raw = np.frombuffer(head, dtype=_NP_WEIGHT[wtype], count=count, offset=sections.weights_at)
-        weights = raw.astype(np.float64)
+        weights = np.frombuffer(head, dtype=_NP_WEIGHT[wtype], count=count, offset=sections.weights_at)
     lengths = None
     width = sections.length_width
     if width:
-        raw = np.frombuffer(head, dtype=_NP_UINT[width], count=count, offset=sections.lengths_at)
-        lengths = raw.astype(np.int64)
+        lengths = np.frombuffer(head, dtype=_NP_UINT[width], count=count, offset=sections.lengths_at)
     blob = sections.values_blob() if with_values and width else None
     return ids, weights, lengths, blob
 

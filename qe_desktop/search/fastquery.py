@@ -25,7 +25,6 @@ are Whoosh's (``tests/unit/test_search_fast.py`` compares them), only faster.
 
 from __future__ import annotations
 
-import heapq
 import io
 import pickle
 from array import array
@@ -314,8 +313,10 @@ def _np_postings(
     if not ids_parts:
         return empty, np.empty(0), empty, b""
     ids = np.concatenate(ids_parts)
-    weights = np.concatenate(weight_parts)
-    lengths = np.concatenate(length_parts) if length_parts else np.zeros(len(ids), dtype=np.int64)
+    weights = np.concatenate(weight_parts).astype(np.float64)
+    lengths = (
+        np.concatenate(length_parts).astype(np.int64) if length_parts else np.zeros(len(ids), dtype=np.int64)
+    )
     blob = b"".join(blobs)
     if deleted is not None and deleted.size:
         keep = ~np.isin(ids, deleted)
@@ -341,6 +342,7 @@ class FastSearch:
         self._lengths: dict[str, list[int]] = lengths if lengths is not None else {}
         self._np_lengths: dict[str, Any] = {}
         self._stops = _Lru(STOPS_BUDGET)
+        self._expansions: dict[Any, list[list[Any]]] = {}
         self._all: frozenset[int] | None = None
 
     # -- building blocks -------------------------------------------------------------
@@ -351,9 +353,16 @@ class FastSearch:
         found: tuple[Sequence[int], Sequence[float]] | None = self._postings.get_recent(key)
         if found is not None:
             return found
+        import numpy as np
+
         ids = array("I")
         weights = array("d")
         for reader, offset in self.leaves:
+            got = _np_postings(reader, field, text, None, False)
+            if got is not None:
+                ids.frombytes((got[0] + offset).astype(np.uint32).tobytes())
+                weights.frombytes(got[1].tobytes())
+                continue
             i, w, _ = _read_postings(reader, offset, field, text)
             ids.extend(i)
             weights.extend(w)
@@ -432,7 +441,13 @@ class FastSearch:
 
     def _words(self, q: Any) -> list[list[Any]]:
         """The words of a prefix, wildcard or fuzzy term in each segment (as Whoosh expands them)."""
-        return [[w for w in q._btexts(reader) if w] for reader, _ in self.leaves]
+        found: list[list[Any]] | None = self._expansions.get(q)
+        if found is None:
+            found = [[w for w in q._btexts(reader) if w] for reader, _ in self.leaves]
+            if len(self._expansions) >= 256:
+                self._expansions.clear()
+            self._expansions[q] = found
+        return found
 
     def _expanded(self, q: Any) -> list[Any]:
         field = q.field()
@@ -679,7 +694,8 @@ class FastSearch:
         """Whoosh's score of a phrase: the sum of its words' BM25 (a repeated word counts twice)."""
         runs = self._runs_phrase(q)
         if runs is not None:
-            return self._runs_phrase_scores(q, runs, docs)
+            scores: dict[int, float] = self._runs_phrase_scores(q, runs, docs)
+            return scores
         weights: dict[int, tuple[float, ...]] | None = self._postings.get_recent(("phrase", q))
         if weights is None:
             self._phrase(q, None)
@@ -710,15 +726,14 @@ class FastSearch:
             return {d: v * q.boost for d, v in total.items()}
         return total
 
-    def _runs_phrase_scores(
-        self, q: Any, found: _PhraseMatch, docs: frozenset[int] | set[int]
-    ) -> dict[int, float]:
-        """:meth:`_phrase_scores` over arrays: the same operations, document by document."""
+    def _runs_phrase_scores(self, q: Any, found: _PhraseMatch, docs: frozenset[int] | set[int] | None) -> Any:
+        """:meth:`_phrase_scores` over arrays: the same operations, document by document.
+        Without ``docs``, the scores of ``found.matched`` as an array."""
         import numpy as np
 
         matched = found.matched
         if not matched.size:
-            return {}
+            return {} if docs is not None else np.empty(0)
         searcher = self.searcher
         field = q.fieldname
         columns = self._runs_phrase_weights(q, found)
@@ -737,6 +752,8 @@ class FastSearch:
                 total += searcher.idf(field, word) * ((w * (k1 + 1)) / (w + norm))
         if q.boost != 1.0:
             total = total * q.boost
+        if docs is None:
+            return total
         return {d: v for d, v in zip(matched.tolist(), total.tolist(), strict=True) if d in docs}
 
     # -- ranking ---------------------------------------------------------------------
@@ -892,14 +909,89 @@ class FastSearch:
         """The ``limit`` best documents of ``docs`` (best score first, then document order)."""
         if limit <= 0 or not docs:
             return []
-        scores = self.scores(q, docs)
-        if len(scores) <= limit:
-            return sorted(scores.items(), key=_best_first)
-        # The limit-th best score, then only the few documents at or above it are sorted.
-        threshold = heapq.nlargest(limit, scores.values())[-1]
-        best = [(d, v) for d, v in scores.items() if v >= threshold]
+        import numpy as np
+
+        matched = self.docs(q)
+        if not docs <= matched:
+            docs = docs & matched
+            if not docs:
+                return []
+        dense = self.dense_scores(q)
+        candidates = np.fromiter(docs, dtype=np.int64, count=len(docs))
+        values = dense[candidates]
+        if len(candidates) > limit:
+            # The limit-th best score, then only the few documents at or above it are sorted.
+            threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+            keep = values >= threshold
+            candidates, values = candidates[keep], values[keep]
+        best = list(zip(candidates.tolist(), values.tolist(), strict=True))
         best.sort(key=_best_first)
         return best[:limit]
+
+    def dense_scores(self, q: Any) -> Any:
+        """:meth:`scores` of every document the query matches, as one array over all documents
+        (0 elsewhere): sums and masks of arrays instead of dictionaries."""
+        import numpy as np
+
+        size = self.searcher.reader().doc_count_all()
+        if isinstance(q, wq.Term):
+            out = np.zeros(size)
+            ids, scores = self._term_bm25(q.fieldname, q.text)
+            if len(ids):
+                where = np.frombuffer(ids, dtype=np.uint32)  # type: ignore[call-overload]
+                out[where] = np.frombuffer(scores, dtype=np.float64)  # type: ignore[call-overload]
+            return out * q.boost if q.boost != 1.0 else out
+        if isinstance(q, wq.Or) and q.boost == 1.0:
+            out = np.zeros(size)
+            for sub in q.subqueries:
+                out += self.dense_scores(sub)
+            return out
+        if isinstance(q, wq.And) and q.boost == 1.0 and any(not isinstance(s, wq.Not) for s in q.subqueries):
+            out = np.zeros(size)
+            for sub in q.subqueries:
+                if not isinstance(sub, wq.Not):
+                    out += self.dense_scores(sub)
+            nots = sum(1 for s in q.subqueries if isinstance(s, wq.Not))
+            if nots:
+                # Whoosh intersects with an InverseMatcher, whose score is 1.0 everywhere.
+                out += 1.0 * nots
+            return out * self._mask(self.docs(q), size)
+        if isinstance(q, wq.MultiTerm) and q.field():
+            # As _multiterm_scores: the words' BM25 summed, times the boost where a segment has several.
+            per_leaf = self._words(q)
+            out = np.zeros(size)
+            for word in dict.fromkeys(w for leaf in per_leaf for w in leaf):
+                out += self.dense_scores(wq.Term(q.field(), word))
+            boost = float(q.boost)
+            for (reader, offset), leaf in zip(self.leaves, per_leaf, strict=True):
+                if len(leaf) != 1 and boost != 1.0:
+                    out[offset : offset + reader.doc_count_all()] *= boost
+            return out
+        if isinstance(q, wq.Phrase) and q.slop == 1:
+            runs = self._runs_phrase(q)
+            if runs is not None:
+                out = np.zeros(size)
+                out[runs.matched] = self._runs_phrase_scores(q, runs, None)
+                return out
+        if isinstance(q, wq.Not) or (isinstance(q, wq.NumericRange) and q.constantscore):
+            value = 1.0 if isinstance(q, wq.Not) else float(q.boost)
+            return self._mask(self.docs(q), size) * value
+        out = np.zeros(size)
+        found = self.scores(q, self.docs(q))
+        if found:
+            where = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
+            out[where] = np.fromiter(found.values(), dtype=np.float64, count=len(found))
+        return out
+
+    @staticmethod
+    def _mask(docs: frozenset[int] | set[int], size: int) -> Any:
+        """True at every document of ``docs``."""
+        import numpy as np
+
+        mask = np.zeros(size, dtype=bool)
+        if docs:
+            mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+        return mask
 
 
 def _aligned(
