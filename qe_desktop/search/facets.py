@@ -222,6 +222,11 @@ class DocTable:
             counts[facet] = _ordered(facet, counter)
         return final, counts
 
+    def warm(self) -> None:
+        """Build the per-group codes that counting facets reads (about 0.1 s at 133,000 questions)."""
+        for group in _FACET_GROUPS:
+            self._combined(group)
+
     def _combined(self, group: tuple[str, ...]) -> tuple[list[int], list[tuple[str, ...]]]:
         """One code per document for the values of several facets together, and the code table."""
         with self._lock:

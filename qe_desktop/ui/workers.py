@@ -17,6 +17,7 @@ the only module that turns them into Qt signals.  Results are dataclasses.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -231,13 +232,21 @@ class Writer(QObject):
         finally:
             self.data_opened.emit(DataOpened(self.index, self.status(), sample, rebuilt))
             self.job_ended.emit()
-        if self.index is not None:
-            try:
-                self.index.warm()
-            except Exception:  # a damaged index: the checksum check below rebuilds it
-                log.exception("index warm-up failed")
+        self._warm_index()
         if rebuilt is None:
             self._verify_index()
+
+    def _warm_index(self) -> None:
+        """Read ahead what the first searches need, then set the long-lived objects apart from
+        the garbage collector: a full collection over them (the index's tables, the analysis
+        caches) costs some 70 ms at 133,000 questions, in the middle of a search."""
+        if self.index is None:
+            return
+        try:
+            self.index.warm()
+        except Exception:  # a damaged index: the checksum check rebuilds it
+            log.exception("index warm-up failed")
+        gc.freeze()
 
     @Slot(object)
     def import_files(self, paths: Sequence[Path]) -> None:
@@ -266,6 +275,7 @@ class Writer(QObject):
                 self._open_index()
             changes = Changes(questions_added=report.added_uids, questions_updated=report.updated_uids)
             self.import_finished.emit(ImportDone(report, changes, self.status()))
+            self._warm_index()
         except Cancelled:
             self.failed.emit(Failure("import", "Import annulé."))
         except Exception as exc:
@@ -285,6 +295,7 @@ class Writer(QObject):
             else:
                 self.index.rebuild(self._progress, self._cancelled)
             self.index_rebuilt.emit(self.status())
+            self._warm_index()
         except Cancelled:
             self.failed.emit(
                 Failure("index", "Reconstruction de l'index annulée ; l'index précédent est conservé.")
