@@ -11,7 +11,12 @@ For each size (default 20,000 questions), in one run:
    number) as a *full results page*: total, the seven facet counts and the first
    20 hits each with a question and an answer snippet — the same work in both
    engines (FTS5: ``count(*)``, seven ``GROUP BY``, ``bm25`` + two ``snippet()``);
-4. print p50/p95 per engine and their ratio, then a Markdown table for the README.
+4. run the same pages *for the first time*: ``--first-runs`` fresh processes each
+   open the index as the window does (``SearchIndex.open`` without checksums,
+   ``warm()``, ``gc.freeze()``) and a new FTS5 connection, then run every query
+   once, in order, with nothing cached but what the previous queries of that
+   process left (a user typing new queries);
+5. print p50/p95 per engine and their ratio, then a Markdown table for the README.
 
 Timings are ratios against FTS5 measured in the same process, never absolute
 pass/fail thresholds (the machine may be shared).  FTS5 does no stemming: it is a
@@ -27,6 +32,7 @@ import json
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -186,6 +192,43 @@ def fts_page(conn: sqlite3.Connection, match: str | None, where: str | None) -> 
     return total, len(rows)
 
 
+def first_time_child(db: Path, index_dir: Path, fts_db: Path) -> dict[str, list[float]]:
+    """In a fresh process: every query once, as a first search (see the module's step 4)."""
+    import gc
+
+    store = CorpusStore(db, readonly=True)
+    index = SearchIndex.open(index_dir, store, rebuild=False, deep_check=False)
+    index.warm()
+    gc.freeze()
+    conn = sqlite3.connect(fts_db)
+    out: dict[str, list[float]] = {"whoosh": [], "fts": []}
+    for label, query, match, where in QUERIES:
+        sort = "date" if label.startswith("tout") else "pertinence"
+        request = SearchRequest(query=query, limit=20, sort=sort)  # type: ignore[arg-type]
+        started = time.perf_counter()
+        index.search(request)
+        out["whoosh"].append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        fts_page(conn, match, where)
+        out["fts"].append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def first_time(db: Path, index_dir: Path, fts_db: Path, runs: int) -> dict[str, list[float]]:
+    """Step 4: ``runs`` fresh processes, their timings joined."""
+    joined: dict[str, list[float]] = {"whoosh": [], "fts": []}
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, __file__, "--first-time-child", str(db), str(index_dir), str(fts_db)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        for engine, times in json.loads(done.stdout).items():
+            joined[engine] += times
+    return joined
+
+
 def timed(run: Callable[[], object], repeat: int) -> list[float]:
     run()  # warm caches (the app keeps its searcher open)
     out = []
@@ -196,7 +239,7 @@ def timed(run: Callable[[], object], repeat: int) -> list[float]:
     return out
 
 
-def bench(count: int, work: Path, seed: int, repeat: int) -> dict[str, Any]:
+def bench(count: int, work: Path, seed: int, repeat: int, first_runs: int) -> dict[str, Any]:
     print(f"== {count} questions", file=sys.stderr)
     db = prepare(work, count, seed)
     text = text_size(db)
@@ -226,9 +269,12 @@ def bench(count: int, work: Path, seed: int, repeat: int) -> dict[str, Any]:
                 "fts_ms": statistics.median(f_times),
             }
         )
+    index_dir = index.index_dir
     index.close()
     store.close()
     conn.close()
+    print(f"  premières recherches ({first_runs} processus)…", file=sys.stderr)
+    first = first_time(db, index_dir, work / f"fts-{db.stem}.sqlite", first_runs)
     return {
         "count": count,
         "text_mb": text / 1e6,
@@ -244,6 +290,12 @@ def bench(count: int, work: Path, seed: int, repeat: int) -> dict[str, Any]:
         "whoosh_p95": percentile(w_all, 0.95),
         "fts_p50": percentile(f_all, 0.5),
         "fts_p95": percentile(f_all, 0.95),
+        "whoosh_first_p50": percentile(first["whoosh"], 0.5),
+        "whoosh_first_p95": percentile(first["whoosh"], 0.95),
+        "whoosh_first_max": max(first["whoosh"]),
+        "fts_first_p50": percentile(first["fts"], 0.5),
+        "fts_first_p95": percentile(first["fts"], 0.95),
+        "first_runs": first_runs,
         "queries": rows,
     }
 
@@ -277,19 +329,38 @@ def report(results: list[dict[str, Any]]) -> str:
             f"{r['whoosh_size_ratio'] / r['fts_size_ratio']:.1f} | {r['whoosh_p50'] / r['fts_p50']:.1f} | "
             f"{r['whoosh_p95'] / r['fts_p95']:.1f} |"
         )
+    lines.append("\nFirst searches (fresh processes, each query once):\n")
+    lines.append("| questions | engine | p50 page (ms) | p95 page (ms) |")
+    lines.append("|---:|---|---:|---:|")
+    for r in results:
+        lines.append(
+            f"| {r['count']:,} | Whoosh (QE Desktop) | {r['whoosh_first_p50']:.1f} | {r['whoosh_first_p95']:.1f} |"
+        )
+        lines.append(
+            f"| {r['count']:,} | SQLite FTS5 | {r['fts_first_p50']:.1f} | {r['fts_first_p95']:.1f} |"
+        )
+        lines.append(
+            f"| {r['count']:,} | ratio Whoosh/FTS5 | {r['whoosh_first_p50'] / r['fts_first_p50']:.2f} | "
+            f"{r['whoosh_first_p95'] / r['fts_first_p95']:.2f} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--first-time-child"]:
+        print(json.dumps(first_time_child(*(Path(a) for a in argv[1:4]))))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query (after one warm-up)")
+    parser.add_argument("--first-runs", type=int, default=5, help="fresh processes for the first searches")
     parser.add_argument("--work", type=Path, default=Path("/tmp/qe-bench-search"))
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [bench(n, args.work, args.seed, args.repeat) for n in args.sizes]
+    results = [bench(n, args.work, args.seed, args.repeat, args.first_runs) for n in args.sizes]
     print(report(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False))

@@ -8,12 +8,16 @@ twice and cost most of the time.  Here:
 - a term's posting list is read block by block (ids and weights arrays) and
   kept per searcher (a few recent terms), so ``And``/``Or``/``Not`` become
   set operations in C;
-- a phrase intersects its words' documents first, then checks positions
-  only in those documents (the blocks holding none of them are not even
-  decompressed);
+- a phrase that starts with a content word is checked from its content words
+  alone, over numpy arrays: each position records the stop words that follow
+  it (``schema.RunPositions``), so "code de la route" never reads the
+  positions of "de" and "la"; other phrases intersect their words' documents
+  first, then check positions only in those documents (the blocks holding none
+  of them are not even decompressed);
 - ranking computes the same BM25F scores as Whoosh (same formula, idf,
   average and byte-rounded field lengths, boosts, sums for ``Or``/``And``/
-  phrases) over the matching documents only, with list comprehensions.
+  phrases) as one numpy array over all documents per query node, and keeps
+  the best with ``np.partition``.
 
 Prefixes, wildcards and fuzzy terms are expanded per segment as Whoosh
 does and scored as Whoosh scores them.  Numeric ranges are matched from the
@@ -53,6 +57,8 @@ POSTINGS_BUDGET = 4_000_000
 DOCS_BUDGET = 2_000_000
 #: Postings of stop words kept for scoring phrases (8 bytes each).
 STOPS_BUDGET = 4_000_000
+#: Match arrays kept per searcher (one byte per document each).
+MASKS_KEPT = 96
 
 
 class _Lru(OrderedDict[Any, Any]):
@@ -248,6 +254,28 @@ class _PhraseMatch:
         self.weights = weights
 
 
+def _sorted_unique(values: Any) -> Any:
+    """The distinct values of a sorted array (np.unique hashes them, and imports numpy.ma)."""
+    import numpy as np
+
+    if values.size < 2:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
+
+
+def _sorted_intersection(a: Any, b: Any) -> Any:
+    """The values of two sorted arrays of distinct values found in both, sorted."""
+    import numpy as np
+
+    if a.size > b.size:
+        a, b = b, a
+    if not a.size:
+        return a
+    at = np.searchsorted(b, a)
+    at[at == b.size] = 0
+    return a[b[at] == a]
+
+
 def _run_plan(words: list[str]) -> list[tuple[str, int, int | None, int | None]] | None:
     """The checks of a phrase on RunPositions: (content word, its index, number of the first and
     of the second stop word that must follow it, None for no check); None if not possible."""
@@ -343,6 +371,7 @@ class FastSearch:
         self._np_lengths: dict[str, Any] = {}
         self._stops = _Lru(STOPS_BUDGET)
         self._expansions: dict[Any, list[list[Any]]] = {}
+        self._masks: dict[Any, Any] = {}
         self._all: frozenset[int] | None = None
 
     # -- building blocks -------------------------------------------------------------
@@ -399,8 +428,10 @@ class FastSearch:
         """Every document the query matches."""
         if isinstance(q, wq.Term):
             return self._cached(q, lambda: frozenset(self.postings(q.fieldname, q.text)[0]))
+        if isinstance(q, wq.And) and all(isinstance(s, wq.Not) for s in q.subqueries):
+            return self._whoosh_docs(q)
         if isinstance(q, (wq.Or, wq.And, wq.Not)):
-            return self._cached(q, lambda: self._compound_docs(q))
+            return self._cached(q, lambda: self._from_mask(q))
         if isinstance(q, wq.Every) and not q.fieldname:
             return self.all_docs()
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -408,7 +439,7 @@ class FastSearch:
         if isinstance(q, wq.Phrase) and q.slop == 1:
             return self._cached(q, lambda: self._phrase_docs(q))
         if isinstance(q, wq.MultiTerm) and q.field():
-            return self._cached(q, lambda: frozenset().union(*(self.docs(t) for t in self._expanded(q))))
+            return self._cached(q, lambda: self._from_mask(q))
         if (
             isinstance(q, wq.NumericRange)
             and q.fieldname in self.searcher.schema
@@ -421,23 +452,48 @@ class FastSearch:
             return self._cached(q, lambda: frozenset(self._near(q)))
         return self._whoosh_docs(q)
 
-    def _compound_docs(self, q: Any) -> frozenset[int]:
-        if isinstance(q, wq.Or):
-            sets = [self.docs(s) for s in q.subqueries]
-            return frozenset().union(*sets) if sets else frozenset()
-        if isinstance(q, wq.And):
-            positives = [s for s in q.subqueries if not isinstance(s, wq.Not)]
-            negatives = [s.query for s in q.subqueries if isinstance(s, wq.Not)]
-            if not positives:
-                return self._whoosh_docs(q)
-            sets = sorted((self.docs(s) for s in positives), key=len)
-            result = sets[0].intersection(*sets[1:])
-            for s in negatives:
-                if not result:
-                    break
-                result = result - self.docs(s)
-            return frozenset(result)
-        return self.all_docs() - self.docs(q.query)
+    def _from_mask(self, q: Any) -> frozenset[int]:
+        import numpy as np
+
+        return frozenset(np.flatnonzero(self.mask(q)).tolist())
+
+    def mask(self, q: Any) -> Any:
+        """:meth:`docs` as a boolean array over all documents: ``ET``, ``OU``, ``SAUF`` and
+        prefixes combined as arrays, without a set per part.  Do not modify it (cached)."""
+        found = self._masks.get(q)
+        if found is not None:
+            return found
+        import numpy as np
+
+        size = self.searcher.reader().doc_count_all()
+        if isinstance(q, wq.Term):
+            out = np.zeros(size, dtype=bool)
+            ids = self.postings(q.fieldname, q.text)[0]
+            if len(ids):
+                out[np.frombuffer(ids, dtype=np.uint32)] = True  # type: ignore[call-overload]
+        elif isinstance(q, wq.Or):
+            out = np.zeros(size, dtype=bool)
+            for sub in q.subqueries:
+                out |= self.mask(sub)
+        elif isinstance(q, wq.And) and any(not isinstance(s, wq.Not) for s in q.subqueries):
+            out = np.ones(size, dtype=bool)
+            for sub in q.subqueries:
+                if isinstance(sub, wq.Not):
+                    out &= ~self.mask(sub.query)
+                else:
+                    out &= self.mask(sub)
+        elif isinstance(q, wq.Not):
+            out = self._mask(self.all_docs(), size) & ~self.mask(q.query)
+        elif isinstance(q, wq.MultiTerm) and q.field():
+            out = np.zeros(size, dtype=bool)
+            for term in self._expanded(q):
+                out |= self.mask(term)
+        else:
+            out = self._mask(self.docs(q), size)
+        if len(self._masks) >= MASKS_KEPT:
+            self._masks.pop(next(iter(self._masks)))
+        self._masks[q] = out
+        return out
 
     def _words(self, q: Any) -> list[list[Any]]:
         """The words of a prefix, wildcard or fuzzy term in each segment (as Whoosh expands them)."""
@@ -625,13 +681,13 @@ class FastSearch:
                 if second is not None:
                     keep &= records["b"] == second
                 mine = (docs[keep] << 32) | places[keep]
-                keys = mine if keys is None else np.intersect1d(keys, mine, assume_unique=True)
+                keys = mine if keys is None else _sorted_intersection(keys, mine)
                 if not keys.size:
                     break
-                wanted = np.unique(keys >> 32).tolist()
+                wanted = _sorted_unique(keys >> 32).tolist()
             if keys is None or not keys.size:
                 continue
-            local = np.unique(keys >> 32)
+            local = _sorted_unique(keys >> 32)
             segments.append((reader, offset, local))
             matched_parts.append(local + offset)
             for word, (ids, ws) in read.items():
@@ -955,7 +1011,7 @@ class FastSearch:
             if nots:
                 # Whoosh intersects with an InverseMatcher, whose score is 1.0 everywhere.
                 out += 1.0 * nots
-            return out * self._mask(self.docs(q), size)
+            return out * self.mask(q)
         if isinstance(q, wq.MultiTerm) and q.field():
             # As _multiterm_scores: the words' BM25 summed, times the boost where a segment has several.
             per_leaf = self._words(q)
@@ -975,7 +1031,7 @@ class FastSearch:
                 return out
         if isinstance(q, wq.Not) or (isinstance(q, wq.NumericRange) and q.constantscore):
             value = 1.0 if isinstance(q, wq.Not) else float(q.boost)
-            return self._mask(self.docs(q), size) * value
+            return self.mask(q) * value
         out = np.zeros(size)
         found = self.scores(q, self.docs(q))
         if found:

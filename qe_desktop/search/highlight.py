@@ -110,18 +110,17 @@ def highlight_spans(
     normalize = analysis.normalize_token
     known = _classified(terms)
     raws = set(analysis.TOKEN_RE.findall(lowered))
-    forms: list[str] = []
+    unknown: dict[str, tuple[str, int]] = {}
     for raw in raws:
-        cut = known.get(raw)
-        if cut is None:
+        if raw not in known:
             token = raw.translate(fold_table)
-            if token.isalpha():
-                term, offset = token, 0
-            else:
-                term, offset, _ = normalize(token)
-            cut = known[raw] = offset if matches(term) else -1
-        if cut >= 0:
-            forms.append(raw[cut:])
+            unknown[raw] = (token, 0) if token.isalpha() else normalize(token)[:2]
+    if stems and unknown:
+        # One call of the stemmer for every new word of the text, not one per word.
+        analysis.stem_all([term for term, _ in unknown.values() if term not in stop_words])
+    for raw, (term, offset) in unknown.items():
+        known[raw] = offset if matches(term) else -1
+    forms = [raw[known[raw] :] for raw in raws if known[raw] >= 0]
     found = [m.span() for m in _forms_pattern(forms).finditer(lowered)] if forms else []
     for phrase in terms.phrases:
         found.extend(_phrase_spans(lowered, raws, phrase))
