@@ -52,14 +52,25 @@ MORE_STOPS = 255
 
 def position_records(sequence: list[tuple[str, str | None]]) -> bytes:
     """The records of every position of an analysed text, end to end (``RECORD.size`` bytes each)."""
-    stop_ids = analysis.STOP_IDS
-    ids = [stop_ids.get(term, 0) for term, _ in sequence]
-    first = [*ids[1:], 0]
-    second = [
-        (MORE_STOPS if c else b) if a and b else 0
-        for a, b, c in zip(first, [*ids[2:], 0, 0], [*ids[3:], 0, 0, 0], strict=False)
-    ]
-    return b"".join(map(RECORD.pack, range(len(ids)), first, second))
+    import numpy as np
+
+    n = len(sequence)
+    get = analysis.STOP_IDS.get
+    ids = np.zeros(n + 3, dtype=np.uint8)
+    ids[:n] = [get(term, 0) for term, _ in sequence]
+    records = np.empty(n, dtype=_RECORD_DTYPE)
+    records["p"] = np.arange(n, dtype=np.uint32)
+    first = ids[1 : n + 1]
+    records["a"] = first
+    second = ids[2 : n + 2]
+    records["b"] = np.where(
+        (first != 0) & (second != 0), np.where(ids[3 : n + 3] != 0, MORE_STOPS, second), 0
+    )
+    return records.tobytes()
+
+
+#: :data:`RECORD` as a numpy record type.
+_RECORD_DTYPE = [("p", "<u4"), ("a", "u1"), ("b", "u1")]
 
 
 class RunPositions(formats.Positions):  # type: ignore[misc]
