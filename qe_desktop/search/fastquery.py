@@ -49,7 +49,7 @@ from whoosh.util.numeric import byte_to_length
 
 from qe_desktop.search import analysis
 from qe_desktop.search.codec import QELeafMatcher, block_arrays
-from qe_desktop.search.schema import RECORD, RunPositions
+from qe_desktop.search.schema import RECORD, RECORD_DTYPE, RunPositions
 
 #: Postings (document numbers) kept per searcher, most recently used first: about
 #: 12 bytes each in posting lists (arrays), 50 in document sets.
@@ -238,10 +238,6 @@ def _value_reader(m: Any) -> Callable[[int], Any]:
     return m._values.__getitem__  # type: ignore[no-any-return]
 
 
-#: The numpy layout of :data:`~qe_desktop.search.schema.RECORD`.
-_RECORD_DTYPE = [("p", "<u4"), ("a", "u1"), ("b", "u1")]
-
-
 class _PhraseMatch:
     """A phrase's matched documents (global, sorted), per segment (reader, offset, local ids),
     and each word's weights in them, filled as needed."""
@@ -349,7 +345,7 @@ def _np_postings(
     if deleted is not None and deleted.size:
         keep = ~np.isin(ids, deleted)
         if with_values:
-            records = np.frombuffer(blob, dtype=_RECORD_DTYPE)
+            records = np.frombuffer(blob, dtype=RECORD_DTYPE)
             blob = records[np.repeat(keep, lengths // RECORD.size)].tobytes()
         ids, weights, lengths = ids[keep], weights[keep], lengths[keep]
     return ids, weights, lengths, blob
@@ -672,7 +668,7 @@ class FastSearch:
                     return None
                 ids, ws, lengths, blob = got
                 read[word] = (ids, ws)
-                records = np.frombuffer(blob, dtype=_RECORD_DTYPE)
+                records = np.frombuffer(blob, dtype=RECORD_DTYPE)
                 docs = np.repeat(ids, lengths // RECORD.size)
                 places = records["p"].astype(np.int64) - at
                 keep = places >= 0

@@ -48,6 +48,8 @@ META_KEYS: tuple[str, ...] = (
 #: first; the second is MORE_STOPS when a third stop word follows too.
 RECORD = struct.Struct("<IBB")
 MORE_STOPS = 255
+#: :data:`RECORD` as a numpy record type.
+RECORD_DTYPE = [("p", "<u4"), ("a", "u1"), ("b", "u1")]
 
 
 def position_records(sequence: list[tuple[str, str | None]]) -> bytes:
@@ -58,7 +60,7 @@ def position_records(sequence: list[tuple[str, str | None]]) -> bytes:
     get = analysis.STOP_IDS.get
     ids = np.zeros(n + 3, dtype=np.uint8)
     ids[:n] = [get(term, 0) for term, _ in sequence]
-    records = np.empty(n, dtype=_RECORD_DTYPE)
+    records = np.empty(n, dtype=RECORD_DTYPE)
     records["p"] = np.arange(n, dtype=np.uint32)
     first = ids[1 : n + 1]
     records["a"] = first
@@ -67,10 +69,6 @@ def position_records(sequence: list[tuple[str, str | None]]) -> bytes:
         (first != 0) & (second != 0), np.where(ids[3 : n + 3] != 0, MORE_STOPS, second), 0
     )
     return records.tobytes()
-
-
-#: :data:`RECORD` as a numpy record type.
-_RECORD_DTYPE = [("p", "<u4"), ("a", "u1"), ("b", "u1")]
 
 
 class RunPositions(formats.Positions):  # type: ignore[misc]
