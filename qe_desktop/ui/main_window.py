@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self._open_first_hit = True
         self._remember_next = True
+        self._warm_asked = False  # SearchIndex.warm() asked for once the first question is shown
         self._selecting = False
         self._shutdown_done = False
 
@@ -938,6 +939,10 @@ class MainWindow(QMainWindow):
         self.similar.addItem(placeholder)
         # Asked for after a pause: going down the results with the arrow keys stays fluid.
         self.similar_timer.start()
+        if not self._warm_asked:
+            # The window is usable: now read ahead what the next searches need (writer thread).
+            self._warm_asked = True
+            self.writes.warm()
         self.question_shown.emit(loaded.uid)
 
     def on_similar_timer_timeout(self) -> None:

@@ -232,9 +232,13 @@ class Writer(QObject):
         finally:
             self.data_opened.emit(DataOpened(self.index, self.status(), sample, rebuilt))
             self.job_ended.emit()
-        self._warm_index()
         if rebuilt is None:
             self._verify_index()
+
+    @Slot()
+    def warm_index(self) -> None:
+        """Asked by the window once its first question is shown (not to slow the start down)."""
+        self._warm_index()
 
     def _warm_index(self) -> None:
         """Read ahead what the first searches need, then set the long-lived objects apart from
@@ -319,6 +323,7 @@ class WriteJobs(QObject):
     open_requested = Signal(bool)
     import_requested = Signal(object)
     rebuild_requested = Signal()
+    warm_requested = Signal()
 
     def __init__(self, paths: DataPaths, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -329,6 +334,7 @@ class WriteJobs(QObject):
         self.open_requested.connect(self.writer.open_data)
         self.import_requested.connect(self.writer.import_files)
         self.rebuild_requested.connect(self.writer.rebuild_index)
+        self.warm_requested.connect(self.writer.warm_index)
         self.writer.job_started.connect(self.on_writer_job_started)
         self.writer.job_ended.connect(self.on_writer_job_ended)
         self.busy = False
@@ -351,6 +357,10 @@ class WriteJobs(QObject):
     def rebuild_index(self) -> None:
         self.busy = True
         self.rebuild_requested.emit()
+
+    def warm(self) -> None:
+        """Read ahead what searches need, in the writer thread (see ``SearchIndex.warm``)."""
+        self.warm_requested.emit()
 
     def cancel(self) -> None:
         """Ask the running job to stop (thread-safe: a flag the job polls)."""

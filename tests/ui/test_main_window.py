@@ -54,6 +54,14 @@ def test_window_opens_on_an_existing_corpus_without_banner(window: MainWindow) -
     assert window.search_bar.interpretation.text() == "Interprétation : toutes les questions"
 
 
+def test_once_usable_the_window_reads_ahead_for_the_next_searches(qtbot: QtBot, window: MainWindow) -> None:
+    # Asked for when the first question was shown, done in the writer thread.
+    index = window.reads.index
+    assert index is not None
+    qtbot.waitUntil(lambda: "question_exact" in index._current().fast._np_lengths, timeout=TIMEOUT)
+    assert window._warm_asked
+
+
 # -- searching -------------------------------------------------------------------------------
 
 
