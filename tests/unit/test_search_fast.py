@@ -136,6 +136,29 @@ def test_phrases_checked_by_stop_word_runs_are_whooshs(tmp_path: Path, store: Co
         assert by_runs == possible > len(phrases) * 0.4, (by_runs, possible, len(phrases))
 
 
+def test_boosted_terms_as_questions_proches_asks_are_ranked_as_whoosh_does(
+    tmp_path: Path, store: CorpusStore
+) -> None:
+    with SearchIndex.open(tmp_path / "index", store) as ix:
+        snap = ix._current()
+        searcher, fast = snap.searcher, snap.fast
+        weights = {"hopital": 3.5, "retrait": 1.25, "agricol": 2.0, "urgenc": 0.75, "sant": 1.0}
+        q = wq.Or(
+            [
+                wq.Term(field, term, boost=weight * field_boost)
+                for term, weight in weights.items()
+                for field, field_boost in (("analyse", 3.0), ("question", 1.0), ("reponse", 1.0))
+            ]
+        )
+        results = searcher.search(q, limit=10)
+        theirs = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+        ours = fast.top(q, fast.docs(q), 10)
+        assert theirs
+        assert [d for d, _ in ours] == [d for d, _ in theirs]
+        for (_, mine), (_, score) in zip(ours, theirs, strict=True):
+            assert math.isclose(mine, score, rel_tol=1e-9)
+
+
 def test_one_pass_analysis_gives_both_fields_terms(store: CorpusStore) -> None:
     for batch in store.iter_batches(100):
         for q in batch:
