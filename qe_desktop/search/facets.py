@@ -242,6 +242,16 @@ class DocTable:
 
     def _count_unfiltered(self, docs: list[int]) -> dict[str, list[tuple[str, int]]]:
         """Every facet counted over ``docs``: one pass per group of facets, not one per facet."""
+        if len(docs) == len(self.uids):
+            # Every document (the window's first search): whole columns counted in C, without
+            # building the group codes (the window's start does not wait for them).
+            whole = {facet: Counter(self.values[facet]) for facet in FACETS}
+            for counter in whole.values():
+                counter.pop("", None)
+            return {facet: _ordered(facet, whole[facet]) for facet in FACETS}
+        return self._count_grouped(docs)
+
+    def _count_grouped(self, docs: list[int]) -> dict[str, list[tuple[str, int]]]:
         counters: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
         for group in _FACET_GROUPS:
             codes, combos = self._combined(group)

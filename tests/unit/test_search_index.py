@@ -212,6 +212,13 @@ def test_warm_reads_every_text_fields_lengths_ahead(index: SearchIndex) -> None:
     assert uids(index, '"retraite des agriculteurs"') == before
 
 
+def test_facets_of_every_question_counted_whole_as_by_groups(index: SearchIndex) -> None:
+    table = index._current().table
+    every = list(range(len(table.uids)))
+    assert table._count_unfiltered(every) == table._count_grouped(every)
+    assert sum(n for _, n in table._count_unfiltered(every)["type"]) == len(every)
+
+
 def test_total_counts_every_match_not_the_page(index: SearchIndex) -> None:
     result = index.search(SearchRequest(query="date:1990..2020", limit=2))
     assert result.total == 5
