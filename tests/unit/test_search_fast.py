@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh import query as wq
@@ -69,20 +70,25 @@ def store(corpus: Path) -> Iterator[CorpusStore]:
         yield s
 
 
+def _like_whoosh(searcher: Any, fast: Any, q: Any, label: str, limit: int = 10) -> set[int]:
+    """Assert that the fast path matches and ranks ``q`` as Whoosh does; return the matches."""
+    expected = set(searcher.docs_for_query(q))
+    assert fast.docs(q) == expected, label
+    results = searcher.search(q, limit=limit)
+    theirs = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
+    ours = fast.top(q, frozenset(expected), limit)
+    assert [d for d, _ in ours] == [d for d, _ in theirs], label
+    for (_, mine), (_, score) in zip(ours, theirs, strict=True):
+        assert math.isclose(mine, score, rel_tol=1e-9), label
+    return expected
+
+
 def _same_as_whoosh(ix: SearchIndex) -> None:
     snap = ix._current()
-    searcher, fast = snap.searcher, snap.fast
     for text in QUERIES:
         q = parse_query(text).query
         assert q is not None, text
-        expected = set(searcher.docs_for_query(q))
-        assert fast.docs(q) == expected, text
-        results = searcher.search(q, limit=10)
-        whoosh_top = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
-        ours = fast.top(q, frozenset(expected), 10)
-        assert [d for d, _ in ours] == [d for d, _ in whoosh_top], text
-        for (_, mine), (_, theirs) in zip(ours, whoosh_top, strict=True):
-            assert math.isclose(mine, theirs, rel_tol=1e-9), text
+        _like_whoosh(snap.searcher, snap.fast, q, text)
 
 
 def test_matching_and_ranking_are_whooshs(tmp_path: Path, store: CorpusStore) -> None:
@@ -122,15 +128,7 @@ def test_phrases_checked_by_stop_word_runs_are_whooshs(tmp_path: Path, store: Co
             q = wq.Phrase("question_exact", text.split())
             by_runs += fast._runs_phrase(q) is not None
             possible += fastquery._run_plan(text.split()) is not None
-            expected = set(searcher.docs_for_query(q))
-            assert expected, text
-            assert fast.docs(q) == expected, text
-            results = searcher.search(q, limit=5)
-            theirs = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
-            ours = fast.top(q, frozenset(expected), 5)
-            assert [d for d, _ in ours] == [d for d, _ in theirs], text
-            for (_, mine), (_, score) in zip(ours, theirs, strict=True):
-                assert math.isclose(mine, score, rel_tol=1e-9), text
+            assert _like_whoosh(searcher, fast, q, text, 5), text
         # Every phrase that starts with a content word (the usual case) is checked without
         # reading its stop words' positions; the others (a third of these windows) by positions.
         assert by_runs == possible > len(phrases) * 0.4, (by_runs, possible, len(phrases))
@@ -150,13 +148,7 @@ def test_boosted_terms_as_questions_proches_asks_are_ranked_as_whoosh_does(
                 for field, field_boost in (("analyse", 3.0), ("question", 1.0), ("reponse", 1.0))
             ]
         )
-        results = searcher.search(q, limit=10)
-        theirs = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
-        ours = fast.top(q, fast.docs(q), 10)
-        assert theirs
-        assert [d for d, _ in ours] == [d for d, _ in theirs]
-        for (_, mine), (_, score) in zip(ours, theirs, strict=True):
-            assert math.isclose(mine, score, rel_tol=1e-9)
+        assert _like_whoosh(searcher, fast, q, "questions proches")
 
 
 def test_one_pass_analysis_gives_both_fields_terms(store: CorpusStore) -> None:
