@@ -377,7 +377,8 @@ class SearchIndex:
         cache = self._facet_cache(segid)
         try:
             with cache.open("rb") as fh:
-                table = SegmentTable(*marshal.load(fh))
+                # One read, then loads: marshal.load(file) reads object by object (0.1 s a segment).
+                table = SegmentTable(*marshal.loads(fh.read()))
             if len(table.uids) == count:
                 return table
         except (OSError, EOFError, ValueError, TypeError):
