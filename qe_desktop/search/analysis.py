@@ -201,8 +201,8 @@ _STOP_TEXT = """
     jusqu lorsqu puisqu quoiqu presqu
 """
 STOP_WORDS: frozenset[str] = frozenset(fold(w) for w in _STOP_TEXT.split())
-#: Each stop word's number (1 to 254): the positions in the index note the stop words that
-#: follow each word by these numbers (see schema.RunPositions).
+#: Each stop word's number (1 to 254): the positions in the index note the stop words around
+#: each word by these numbers (see schema.RunPositions).
 STOP_IDS: dict[str, int] = {w: i for i, w in enumerate(sorted(STOP_WORDS), start=1)}
 assert len(STOP_IDS) < 255
 

@@ -8,10 +8,11 @@ twice and cost most of the time.  Here:
 - a term's posting list is read block by block (ids and weights arrays) and
   kept per searcher (a few recent terms), so ``And``/``Or``/``Not`` become
   set operations in C;
-- a phrase that starts with a content word is checked from its content words
-  alone, over numpy arrays: each position records the stop words that follow
-  it (``schema.RunPositions``), so "code de la route" never reads the
-  positions of "de" and "la"; other phrases intersect their words' documents
+- a phrase is checked from its content words alone, over numpy arrays: each
+  position records the stop words around it (``schema.RunPositions``), so
+  "code de la route" never reads the positions of "de" and "la"; the few
+  phrases that cannot be (stop words only, three in a row, two at either end)
+  intersect their words' documents
   first, then check positions only in those documents (the blocks holding none
   of them are not even decompressed);
 - ranking computes the same BM25F scores as Whoosh (same formula, idf,
@@ -272,14 +273,17 @@ def _sorted_intersection(a: Any, b: Any) -> Any:
     return a[b[at] == a]
 
 
-def _run_plan(words: list[str]) -> list[tuple[str, int, int | None, int | None]] | None:
+def _run_plan(words: list[str]) -> list[tuple[str, int, int | None, int | None, int | None]] | None:
     """The checks of a phrase on RunPositions: (content word, its index, number of the first and
-    of the second stop word that must follow it, None for no check); None if not possible."""
+    of the second stop word that must follow it, and of the one that must precede it; None for
+    no check); None if the phrase cannot be checked that way."""
     stop_ids = analysis.STOP_IDS
     content = [i for i, w in enumerate(words) if w not in stop_ids]
-    if not content or content[0] != 0:
+    # Before the first content word, only the stop word just before it is recorded.
+    if not content or content[0] > 1:
         return None
-    plan: list[tuple[str, int, int | None, int | None]] = []
+    before = stop_ids[words[0]] if content[0] == 1 else None
+    plan: list[tuple[str, int, int | None, int | None, int | None]] = []
     for k, i in enumerate(content):
         last = k + 1 == len(content)
         run = [stop_ids[w] for w in words[i + 1 : content[k + 1] if not last else len(words)]]
@@ -287,7 +291,15 @@ def _run_plan(words: list[str]) -> list[tuple[str, int, int | None, int | None]]
         # its first stop word is certain (a second one may stand for "two or more").
         if len(run) > (1 if last else 2):
             return None
-        plan.append((words[i], i, run[0] if run else None, run[1] if len(run) == 2 else None))
+        plan.append(
+            (
+                words[i],
+                i,
+                run[0] if run else None,
+                run[1] if len(run) == 2 else None,
+                before if k == 0 else None,
+            )
+        )
     return plan
 
 
@@ -627,13 +639,13 @@ class FastSearch:
         return frozenset(self._phrase(q, None))
 
     def _runs_phrase(self, q: Any) -> _PhraseMatch | None:
-        """A phrase matched from its content words and the stop words recorded after them
+        """A phrase matched from its content words and the stop words recorded around them
         (:class:`~qe_desktop.search.schema.RunPositions`), over arrays.
 
         None when the phrase cannot be checked that way: a field without such
-        positions, a phrase that starts with a stop word or has only stop words,
-        more than two stop words in a row (or two at the end), or postings not in
-        this codec's blocks.  :meth:`_phrase` then reads every word's positions.
+        positions, a phrase of stop words only, more than two stop words in a row,
+        or two at the start or at the end, or postings not in this codec's blocks.
+        :meth:`_phrase` then reads every word's positions.
         """
         key = ("phrase-runs", q)
         found: _PhraseMatch | None = self._postings.get_recent(key)
@@ -653,16 +665,16 @@ class FastSearch:
             return None
         import numpy as np
 
-        frequency = {w: searcher.doc_frequency(field, w) for w, _, _, _ in plan}
+        frequency = {w: searcher.doc_frequency(field, w) for w, *_ in plan}
         plan.sort(key=lambda item: frequency[item[0]])
         matched_parts: list[Any] = []
         segments: list[tuple[Any, int, Any]] = []
-        weights: dict[str, list[Any]] = {w: [] for w, _, _, _ in plan}
+        weights: dict[str, list[Any]] = {w: [] for w, *_ in plan}
         for reader, offset in self.leaves if all(frequency.values()) else ():
             keys: Any = None
             wanted: list[int] | None = None
             read: dict[str, tuple[Any, Any]] = {}
-            for word, at, first, second in plan:
+            for word, at, first, second, before in plan:
                 got = _np_postings(reader, field, word, wanted, True)
                 if got is None:
                     return None
@@ -676,6 +688,8 @@ class FastSearch:
                     keep &= records["a"] == first
                 if second is not None:
                     keep &= records["b"] == second
+                if before is not None:
+                    keep &= records["c"] == before
                 mine = (docs[keep] << 32) | places[keep]
                 keys = mine if keys is None else _sorted_intersection(keys, mine)
                 if not keys.size:

@@ -8,7 +8,7 @@ Texts are not stored: snippets read them from the corpus database.
 
 Bump :data:`SCHEMA_VERSION` whenever anything here, in the analysis or in the
 codec (``codec.py``) changes what gets indexed or how it is stored: an index
-built by another version is rebuilt at open.  (2: posting blocks as arrays, positions with the stop words after them.)
+built by another version is rebuilt at open.  (3: posting blocks as arrays, positions with the stop words around them.)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from qe_desktop.dates import days_between
 from qe_desktop.model import Question
 from qe_desktop.search import analysis
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 META_SEPARATOR = "\x1f"
 #: The per-document column read back into the facet/sort arrays, in this order.
@@ -45,11 +45,12 @@ META_KEYS: tuple[str, ...] = (
 
 #: One position's record: the position, then the numbers (analysis.STOP_IDS) of the first and
 #: second stop words that follow it, 0 where a word that is not a stop word (or the end) comes
-#: first; the second is MORE_STOPS when a third stop word follows too.
-RECORD = struct.Struct("<IBB")
+#: first, the second MORE_STOPS when a third stop word follows too; then the number of the stop
+#: word just before it (0 if the word before is not one, or at the start).
+RECORD = struct.Struct("<IBBB")
 MORE_STOPS = 255
 #: :data:`RECORD` as a numpy record type.
-RECORD_DTYPE = [("p", "<u4"), ("a", "u1"), ("b", "u1")]
+RECORD_DTYPE = [("p", "<u4"), ("a", "u1"), ("b", "u1"), ("c", "u1")]
 
 
 def position_records(sequence: list[tuple[str, str | None]]) -> bytes:
@@ -58,25 +59,28 @@ def position_records(sequence: list[tuple[str, str | None]]) -> bytes:
 
     n = len(sequence)
     get = analysis.STOP_IDS.get
-    ids = np.zeros(n + 3, dtype=np.uint8)
-    ids[:n] = [get(term, 0) for term, _ in sequence]
+    # ids[1 + i] is the stop word number of position i (0 for other words), padded both sides.
+    ids = np.zeros(n + 4, dtype=np.uint8)
+    ids[1 : n + 1] = [get(term, 0) for term, _ in sequence]
     records = np.empty(n, dtype=RECORD_DTYPE)
     records["p"] = np.arange(n, dtype=np.uint32)
-    first = ids[1 : n + 1]
+    first = ids[2 : n + 2]
     records["a"] = first
-    second = ids[2 : n + 2]
+    second = ids[3 : n + 3]
     records["b"] = np.where(
-        (first != 0) & (second != 0), np.where(ids[3 : n + 3] != 0, MORE_STOPS, second), 0
+        (first != 0) & (second != 0), np.where(ids[4 : n + 4] != 0, MORE_STOPS, second), 0
     )
+    records["c"] = ids[0:n]
     return records.tobytes()
 
 
 class RunPositions(formats.Positions):  # type: ignore[misc]
-    """Positions with the stop words that follow each one (:data:`RECORD`).
+    """Positions with the stop words around each one (:data:`RECORD`).
 
-    A phrase is then checked from its content words alone: in "code de la
-    route", "code" at p must be followed by "de la" and "route" must be at
-    p + 3; the long posting lists of "de" and "la" are never read for positions.
+    A phrase is then checked from its content words alone: in "la route de la
+    mer", "route" at p must be preceded by "la" and followed by "de la", and
+    "mer" must be at p + 3; the long posting lists of "de" and "la" are never
+    read for positions.
     Values are built from the text (:func:`position_records`), not from a list.
     """
 
@@ -84,7 +88,7 @@ class RunPositions(formats.Positions):  # type: ignore[misc]
         raise TypeError("RunPositions values are built from the text: see position_records()")
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        return [p for p, _, _ in RECORD.iter_unpack(valuestring)]
+        return [record[0] for record in RECORD.iter_unpack(valuestring)]
 
     def decode_frequency(self, valuestring: bytes) -> int:
         return len(valuestring) // RECORD.size

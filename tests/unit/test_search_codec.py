@@ -140,18 +140,20 @@ def test_merged_segments_keep_the_codec(tmp_path: Path) -> None:
         assert len(list(m.all_ids())) == reader.doc_frequency("question_exact", b"de")
 
 
-def test_positions_record_the_stop_words_after_them() -> None:
+def test_positions_record_the_stop_words_around_them() -> None:
     text = "le code de la route, afin que ce qui le concerne"
     sequence = analysis.analysed(text).sequence
     records = list(RECORD.iter_unpack(position_records(sequence)))
     words = [term for term, _ in sequence]
-    assert [p for p, _, _ in records] == list(range(len(words)))
+    assert [r[0] for r in records] == list(range(len(words)))
     ids = analysis.STOP_IDS
     at = dict(zip(words, records, strict=False))
-    assert at["code"][1:] == (ids["de"], ids["la"])  # "de la", then a content word
-    assert at["route"][1:] == (0, 0)  # a content word follows
-    assert at["afin"][1:] == (ids["que"], MORE_STOPS)  # "que ce qui le": more than two
-    assert records[-1][1:] == (0, 0)  # the end
+    # (first and second stop word after, stop word before)
+    assert at["code"][1:] == (ids["de"], ids["la"], ids["le"])  # "le code de la", then a content word
+    assert at["route"][1:] == (0, 0, ids["la"])  # a content word follows
+    assert at["afin"][1:] == (ids["que"], MORE_STOPS, 0)  # "que ce qui le": more than two
+    assert at["concerne"][1:] == (0, 0, ids["le"])  # the end
+    assert records[0][1:] == (0, 0, 0)  # "le" at the start: "code" follows, nothing before
     fmt = RunPositions()
     value = position_records(sequence)[RECORD.size : 2 * RECORD.size]
     assert fmt.decode_positions(value) == [1]

@@ -129,9 +129,9 @@ def test_phrases_checked_by_stop_word_runs_are_whooshs(tmp_path: Path, store: Co
             by_runs += fast._runs_phrase(q) is not None
             possible += fastquery._run_plan(text.split()) is not None
             assert _like_whoosh(searcher, fast, q, text, 5), text
-        # Every phrase that starts with a content word (the usual case) is checked without
-        # reading its stop words' positions; the others (a third of these windows) by positions.
-        assert by_runs == possible > len(phrases) * 0.4, (by_runs, possible, len(phrases))
+        # Most phrases are checked without reading their stop words' positions; the others
+        # (stop words only, three in a row, two at either end) by positions.
+        assert by_runs == possible > len(phrases) * 0.7, (by_runs, possible, len(phrases))
 
 
 def test_boosted_terms_as_questions_proches_asks_are_ranked_as_whoosh_does(
