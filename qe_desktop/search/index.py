@@ -33,6 +33,7 @@ import shutil
 import struct
 import sys
 import threading
+import time
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,6 +67,8 @@ SEGMENT_DOCS = 25_000
 #: warm() reads the posting lists of this many of the most frequent stop words of these fields.
 WARM_STOP_WORDS = 8
 WARM_STOP_FIELDS = ("analyse_exact", "question_exact", "reponse_exact")
+#: Seconds between two steps of warm(), for the searches waiting for the index.
+WARM_PAUSE = 0.01
 
 #: What a damaged index may throw while being read (besides OSError).
 _READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -658,13 +661,19 @@ class SearchIndex:
         background once the index is open (and after an import), so that no first
         search pays for it.
         """
-        # Step by step, the snapshot released in between: a search started meanwhile waits
-        # for one step, not for all of them.
-        self._guarded(lambda snap: snap.table.warm())
+
+        # Step by step, the snapshot released in between (and a pause, as the lock is not
+        # fair): a search started meanwhile waits for one step, not for all of them.
+        def step(work: Any) -> Any:
+            done = self._guarded(work)
+            time.sleep(WARM_PAUSE)
+            return done
+
+        step(lambda snap: snap.table.warm())
         schema = self._current().searcher.schema
         for name, field in schema.items():
             if field.scorable:
-                self._guarded(lambda snap, name=name: snap.fast.np_lengths(name))
+                step(lambda snap, name=name: snap.fast.np_lengths(name))
         for name in WARM_STOP_FIELDS:
             if name not in schema:
                 continue
@@ -673,8 +682,8 @@ class SearchIndex:
                 frequency = {w: snap.searcher.doc_frequency(name, w) for w in analysis.STOP_WORDS}
                 return sorted(frequency, key=frequency.__getitem__, reverse=True)[:WARM_STOP_WORDS]
 
-            for word in self._guarded(frequent):
-                self._guarded(lambda snap, name=name, word=word: snap.fast.stop_postings(name, word))
+            for word in step(frequent):
+                step(lambda snap, name=name, word=word: snap.fast.stop_postings(name, word))
 
     def search(self, request: SearchRequest | str) -> SearchResult:
         """Search: every match counted, facet counts, one page of hits with both snippets.
