@@ -36,7 +36,6 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate
 from typing import Any
 
 from whoosh import query as wq
@@ -219,15 +218,9 @@ def _next_block(m: Any) -> None:
 
 
 def _block_ids(m: Any) -> Any:
-    """The document numbers of a posting block (Whoosh 3 decodes its deltas in a Python generator)."""
+    """The document numbers of a posting block."""
     if m._ids is None:
-        if isinstance(m, QELeafMatcher):
-            m._read_ids()
-        else:
-            if m._data is None:
-                m._read_data()
-            raw = m._data[0]
-            m._ids = raw if m._byteids else tuple(accumulate(raw))
+        m._read_ids()
     return m._ids
 
 
@@ -541,9 +534,7 @@ class FastSearch:
             return set()
         field = q.fieldname
         searcher = self.searcher
-        distinct = list(dict.fromkeys(words))
-        frequency = {w: searcher.doc_frequency(field, w) for w in distinct}
-        distinct.sort(key=frequency.__getitem__)
+        distinct, frequency = self._rarest_first(field, words)
         decode = searcher.schema[field].format.decode_positions
         found: set[int] = set()
         weights: dict[int, tuple[float, ...]] = {}
@@ -580,6 +571,11 @@ class FastSearch:
             self._postings.put(("phrase", q), weights, len(weights) * len(words))
         return found
 
+    def _rarest_first(self, field: str, words: Sequence[str]) -> tuple[list[str], dict[str, int]]:
+        """The distinct words, rarest first, and each one's document frequency."""
+        frequency = {w: self.searcher.doc_frequency(field, w) for w in dict.fromkeys(words)}
+        return sorted(frequency, key=frequency.__getitem__), frequency
+
     def _numeric_docs(self, q: Any) -> frozenset[int]:
         compiled = q._compile_query(self.searcher.reader())
         if isinstance(compiled, wq.ConstantScoreQuery):
@@ -606,11 +602,8 @@ class FastSearch:
         """
         texts = [t.text for t in q.qs]
         field = q.qs[0].fieldname
-        searcher = self.searcher
-        distinct = list(dict.fromkeys(texts))
-        frequency = {w: searcher.doc_frequency(field, w) for w in distinct}
-        distinct.sort(key=frequency.__getitem__)
-        decode = searcher.schema[field].format.decode_positions
+        distinct, frequency = self._rarest_first(field, texts)
+        decode = self.searcher.schema[field].format.decode_positions
         found: set[int] = set()
         for reader, offset in self.leaves if frequency[distinct[0]] else ():
             local: list[int] | None = None
@@ -665,7 +658,7 @@ class FastSearch:
             return None
         import numpy as np
 
-        frequency = {w: searcher.doc_frequency(field, w) for w, *_ in plan}
+        _, frequency = self._rarest_first(field, [w for w, *_ in plan])
         plan.sort(key=lambda item: frequency[item[0]])
         matched_parts: list[Any] = []
         segments: list[tuple[Any, int, Any]] = []
@@ -757,11 +750,8 @@ class FastSearch:
         return found
 
     def _phrase_scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
-        """Whoosh's score of a phrase: the sum of its words' BM25 (a repeated word counts twice)."""
-        runs = self._runs_phrase(q)
-        if runs is not None:
-            scores: dict[int, float] = self._runs_phrase_scores(q, runs, docs)
-            return scores
+        """Whoosh's score of a phrase matched by :meth:`_phrase`: the sum of its words' BM25
+        (a repeated word counts twice)."""
         weights: dict[int, tuple[float, ...]] | None = self._postings.get_recent(("phrase", q))
         if weights is None:
             self._phrase(q, None)
@@ -792,14 +782,14 @@ class FastSearch:
             return {d: v * q.boost for d, v in total.items()}
         return total
 
-    def _runs_phrase_scores(self, q: Any, found: _PhraseMatch, docs: frozenset[int] | set[int] | None) -> Any:
-        """:meth:`_phrase_scores` over arrays: the same operations, document by document.
-        Without ``docs``, the scores of ``found.matched`` as an array."""
+    def _runs_phrase_scores(self, q: Any, found: _PhraseMatch) -> Any:
+        """:meth:`_phrase_scores` over arrays, for ``found.matched``: the same operations,
+        document by document."""
         import numpy as np
 
         matched = found.matched
         if not matched.size:
-            return {} if docs is not None else np.empty(0)
+            return np.empty(0)
         searcher = self.searcher
         field = q.fieldname
         columns = self._runs_phrase_weights(q, found)
@@ -818,118 +808,9 @@ class FastSearch:
                 total += searcher.idf(field, word) * ((w * (k1 + 1)) / (w + norm))
         if q.boost != 1.0:
             total = total * q.boost
-        if docs is None:
-            return total
-        return {d: v for d, v in zip(matched.tolist(), total.tolist(), strict=True) if d in docs}
-
-    # -- ranking ---------------------------------------------------------------------
-
-    def scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
-        """Whoosh's BM25F score of every document of ``docs`` that the query matches."""
-        if isinstance(q, wq.Term):
-            return self._term_scores(q.fieldname, q.text, q.boost, docs)
-        if isinstance(q, wq.Or) and q.boost == 1.0:
-            return _summed([self.scores(s, docs) for s in q.subqueries])
-        if isinstance(q, wq.And) and q.boost == 1.0 and any(not isinstance(s, wq.Not) for s in q.subqueries):
-            within = self.docs(q) & docs
-            # Every positive part matches every document of ``within``.
-            total = _summed([self.scores(s, within) for s in q.subqueries if not isinstance(s, wq.Not)])
-            nots = sum(1 for s in q.subqueries if isinstance(s, wq.Not))
-            if nots:
-                # Whoosh intersects with an InverseMatcher, whose score is 1.0 everywhere.
-                return {d: v + 1.0 * nots for d, v in total.items()}
-            return total
-        if isinstance(q, wq.Not):
-            return dict.fromkeys(self.docs(q) & docs, 1.0)
-        if isinstance(q, wq.NumericRange) and q.constantscore:
-            # Compiled by Whoosh into a ConstantScoreQuery scoring its boost.
-            return dict.fromkeys(self.docs(q) & docs, float(q.boost))
-        if isinstance(q, wq.Phrase) and q.slop == 1:
-            return self._phrase_scores(q, docs)
-        if isinstance(q, wq.MultiTerm) and q.field():
-            return self._multiterm_scores(q, docs)
-        if isinstance(q, wspans.SpanNear2) and all(isinstance(t, wq.Term) for t in q.qs):
-            # Matched by Whoosh (cached); scored like Whoosh: the sum of its terms' scores.
-            within = self.docs(q) & docs
-            return _summed([self._term_scores(t.fieldname, t.text, t.boost, within) for t in q.qs])
-        return self._whoosh_scores(q, docs)
-
-    def _multiterm_scores(self, q: Any, docs: frozenset[int] | set[int]) -> dict[int, float]:
-        """Whoosh scores a prefix (wildcard, fuzzy term) segment by segment: the sum of its words'
-        BM25 times its boost, or the BM25 of its only word, unboosted, where a segment has one."""
-        field = q.field()
-        per_leaf = self._words(q)
-        words = list(dict.fromkeys(w for leaf in per_leaf for w in leaf))
-        total = _summed([self._term_scores(field, w, 1.0, docs) for w in words])
-        boost = float(q.boost)
-        factors = [1.0 if len(leaf) == 1 else boost for leaf in per_leaf]
-        if all(f == 1.0 for f in factors):
-            return total
-        if all(f == boost for f in factors):
-            return {d: v * boost for d, v in total.items()}
-        for (reader, offset), factor in zip(self.leaves, factors, strict=True):
-            if factor != 1.0:
-                end = offset + reader.doc_count_all()
-                for d in total:
-                    if offset <= d < end:
-                        total[d] *= factor
         return total
 
-    def _term_scores(
-        self, field: str, text: str, boost: float, docs: frozenset[int] | set[int]
-    ) -> dict[int, float]:
-        cached: tuple[Sequence[int], Sequence[float]] | None = self._postings.get_recent(
-            ("bm25", field, text)
-        )
-        if cached is None:
-            ids, weights = self.postings(field, text)
-            if len(docs) * 8 < len(ids):
-                # First use, few documents wanted: score only those (not the whole list).
-                return self._few_term_scores(field, text, boost, docs, ids, weights)
-            cached = self._term_bm25(field, text)
-        ids, scores = cached
-        if len(docs) * 8 < len(ids):
-            # Few documents wanted from a long posting list: find them by bisection.
-            n = len(ids)
-            found: dict[int, float] = {}
-            for d in docs:
-                i = bisect_left(ids, d)
-                if i < n and ids[i] == d:
-                    found[d] = scores[i]
-            return found if boost == 1.0 else {d: v * boost for d, v in found.items()}
-        if boost == 1.0:
-            return {d: v for d, v in zip(ids, scores, strict=True) if d in docs}
-        # WrappingMatcher: the term's score times the boost.
-        return {d: v * boost for d, v in zip(ids, scores, strict=True) if d in docs}
-
-    def _few_term_scores(
-        self,
-        field: str,
-        text: str,
-        boost: float,
-        docs: frozenset[int] | set[int],
-        ids: Sequence[int],
-        weights: Sequence[float],
-    ) -> dict[int, float]:
-        """``_term_scores`` for a few documents of a term whose scores are not computed yet."""
-        n = len(ids)
-        found: dict[int, float] = {}
-        for d in docs:
-            i = bisect_left(ids, d)
-            if i < n and ids[i] == d:
-                found[d] = weights[i]
-        searcher = self.searcher
-        if found and searcher.schema[field].scorable:
-            idf = searcher.idf(field, text)
-            avgfl = searcher.avg_field_length(field) or 1
-            lengths = self.lengths(field)
-            k1, b = _K1, _B
-            # Whoosh's scoring.bm25(), operation for operation (as in _term_bm25).
-            found = {
-                d: idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl)))
-                for d, w in found.items()
-            }
-        return found if boost == 1.0 else {d: v * boost for d, v in found.items()}
+    # -- ranking ---------------------------------------------------------------------
 
     def _term_bm25(self, field: str, text: str) -> tuple[Sequence[int], Sequence[float]]:
         """(document numbers, unboosted score) of a term, computed once per searcher (cached)."""
@@ -995,8 +876,8 @@ class FastSearch:
         return best[:limit]
 
     def dense_scores(self, q: Any) -> Any:
-        """:meth:`scores` of every document the query matches, as one array over all documents
-        (0 elsewhere): sums and masks of arrays instead of dictionaries."""
+        """Whoosh's BM25F score of every document the query matches, as one array over all
+        documents (0 elsewhere): query nodes combined as sums and masks of arrays."""
         import numpy as np
 
         size = self.searcher.reader().doc_count_all()
@@ -1023,7 +904,9 @@ class FastSearch:
                 out += 1.0 * nots
             return out * self.mask(q)
         if isinstance(q, wq.MultiTerm) and q.field():
-            # As _multiterm_scores: the words' BM25 summed, times the boost where a segment has several.
+            # As Whoosh scores a prefix (wildcard, fuzzy term) segment by segment: the sum of its
+            # words' BM25 times its boost, or the BM25 of its only word, unboosted, where a
+            # segment has one.
             per_leaf = self._words(q)
             out = np.zeros(size)
             for word in dict.fromkeys(w for leaf in per_leaf for w in leaf):
@@ -1037,17 +920,20 @@ class FastSearch:
             runs = self._runs_phrase(q)
             if runs is not None:
                 out = np.zeros(size)
-                out[runs.matched] = self._runs_phrase_scores(q, runs, None)
+                out[runs.matched] = self._runs_phrase_scores(q, runs)
                 return out
+            return _scattered(self._phrase_scores(q, self.docs(q)), size)
         if isinstance(q, wq.Not) or (isinstance(q, wq.NumericRange) and q.constantscore):
+            # Whoosh: an InverseMatcher scores 1.0; a range compiles to a ConstantScoreQuery.
             value = 1.0 if isinstance(q, wq.Not) else float(q.boost)
             return self.mask(q) * value
-        out = np.zeros(size)
-        found = self.scores(q, self.docs(q))
-        if found:
-            where = np.fromiter(found.keys(), dtype=np.int64, count=len(found))
-            out[where] = np.fromiter(found.values(), dtype=np.float64, count=len(found))
-        return out
+        if isinstance(q, wspans.SpanNear2) and all(isinstance(t, wq.Term) for t in q.qs):
+            # Matched here or by Whoosh (cached); scored like Whoosh: the sum of its terms' scores.
+            out = np.zeros(size)
+            for term in q.qs:
+                out += self.dense_scores(term)
+            return out * self.mask(q)
+        return _scattered(self._whoosh_scores(q, self.docs(q)), size)
 
     @staticmethod
     def _mask(docs: frozenset[int] | set[int], size: int) -> Any:
@@ -1120,18 +1006,15 @@ def _best_first(item: tuple[int, float]) -> tuple[float, int]:
     return -item[1], item[0]
 
 
-def _summed(parts: list[dict[int, float]]) -> dict[int, float]:
-    """Scores added document by document (the largest part copied, the others added to it)."""
-    parts = [p for p in parts if p]
-    if not parts:
-        return {}
-    parts.sort(key=len, reverse=True)
-    total = dict(parts[0])
-    for part in parts[1:]:
-        get = total.get
-        for d, v in part.items():
-            total[d] = get(d, 0.0) + v
-    return total
+def _scattered(scores: dict[int, float], size: int) -> Any:
+    """A dictionary of scores as an array over all documents (0 elsewhere)."""
+    import numpy as np
+
+    out = np.zeros(size)
+    if scores:
+        where = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+        out[where] = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    return out
 
 
 def _length_column(reader: Any, field: str) -> Iterable[int]:
