@@ -16,7 +16,7 @@ from __future__ import annotations
 import struct
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from whoosh import columns, fields, formats
@@ -141,9 +141,8 @@ class _FrenchField(fields.FieldType):  # type: ignore[misc]
     def self_parsing(self) -> bool:
         return False
 
-    def terms(self, text: str) -> list[str]:
-        """The indexed terms of a text: StemmedText and ExactText each define theirs."""
-        raise NotImplementedError(f"{type(self).__name__} must define terms()")
+    #: The indexed terms of a text (each field type names its analysis function).
+    terms: Callable[[str], list[str]]
 
     def process_text(self, qstring: str, mode: str = "", **kwargs: Any) -> Iterator[str]:
         return iter(self.terms(qstring))
@@ -164,8 +163,7 @@ class StemmedText(_FrenchField):
     def __init__(self) -> None:
         self.format = Counts()
 
-    def terms(self, text: str) -> list[str]:
-        return analysis.stemmed_terms(text)
+    terms = staticmethod(analysis.stemmed_terms)
 
     def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
         counts = Counter(analysis.stemmed_terms(value))
@@ -195,8 +193,7 @@ class ExactText(_FrenchField):
     def __init__(self) -> None:
         self.format = RunPositions()
 
-    def terms(self, text: str) -> list[str]:
-        return analysis.exact_terms(text)
+    terms = staticmethod(analysis.exact_terms)
 
     def index_postings(
         self, value: str, docnum: int, terms: dict[bytes, list[Any]], with_values: bool
