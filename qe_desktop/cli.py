@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import json
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from qe_desktop import __version__
-from qe_desktop.corpus import import_paths
+from qe_desktop.corpus import import_and_index
 from qe_desktop.dates import format_date_fr
+from qe_desktop.folder import (
+    DataFolderError,
+    FolderAccess,
+    Holder,
+    WriterLock,
+    lost_corpus,
+    open_folder,
+    remember_import,
+)
+from qe_desktop.jobs import Cancelled
 from qe_desktop.model import SORT_ORDERS, Hit, ImportReport, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths, sample_folders
 from qe_desktop.search.facets import FACET_TITLES, facet_label
-from qe_desktop.search.follow import ImportIndexer
 from qe_desktop.search.index import SearchIndex, SearchIndexError
-from qe_desktop.store import CorpusStore, StoreError
+from qe_desktop.store import QUICK_CHECK_SECONDS, CorpusStore, StoreError
 
 STATUS_FR = {
     "answered": "répondue",
@@ -61,21 +71,94 @@ class _FrenchParser(argparse.ArgumentParser):
 
 
 def _data_paths(args: argparse.Namespace) -> DataPaths:
-    return DataPaths.resolve(args.data_dir).ensure()
+    return DataPaths.resolve(args.data_dir)
 
 
-def _progress_printer(quiet: bool) -> Any:
-    last = [-1]
+def _say(message: str) -> None:
+    """A notice on stderr (the results stay alone on stdout)."""
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"qe-desktop : {message}", file=sys.stderr, flush=True)
 
-    def progress(done: int, total: int | None, message: str) -> None:
-        if quiet or not sys.stderr.isatty():
-            return
-        percent = int(100 * done / total) if total else 0
-        if percent != last[0]:
-            last[0] = percent
-            print(f"\r{message[:100]:<100}", end="", file=sys.stderr, flush=True)
 
-    return progress
+@contextlib.contextmanager
+def _reading(args: argparse.Namespace) -> Iterator[tuple[DataPaths, FolderAccess, CorpusStore]]:
+    """The data folder opened to read: read-only (said once) when it cannot be written."""
+    paths = _data_paths(args)
+    access = open_folder(paths, write=False)
+    lost = lost_corpus(paths)
+    if lost:
+        raise CliError(lost)
+    if access.writable:
+        store = CorpusStore(paths.corpus_db, check=QUICK_CHECK_SECONDS)
+    else:
+        if not paths.corpus_db.exists():
+            raise CliError(
+                f"Le dossier de données « {paths.root} » ne contient pas de base du corpus et ne peut pas "
+                f"être modifié ({access.readonly_reason})."
+            )
+        _say(
+            f"dossier de données en lecture seule ({access.readonly_reason}) : "
+            "consultation seulement, rien ne peut être importé ni mis à jour."
+        )
+        store = CorpusStore(paths.corpus_db, readonly=True, check=QUICK_CHECK_SECONDS)
+    with store:
+        lost = lost_corpus(paths, store.count())
+        if lost:
+            raise CliError(lost)
+        yield paths, access, store
+
+
+@contextlib.contextmanager
+def _writing(args: argparse.Namespace, task: str) -> Iterator[tuple[DataPaths, WriterLock]]:
+    """The data folder opened to write, its writer lock held (waiting for another writer, and saying so)."""
+    paths = _data_paths(args)
+    open_folder(paths, write=True)
+    lock = WriterLock(paths.root, task)
+
+    def waiting(holder: Holder) -> None:
+        _say(
+            f"le dossier de données est en cours d'écriture par {holder.describe()} : "
+            "attente de la fin… (Ctrl+C pour abandonner ; rien n'a encore été écrit)"
+        )
+
+    try:
+        lock.acquire(on_wait=waiting)
+    except OSError as exc:
+        raise CliError(
+            f"Écriture impossible dans le dossier de données « {paths.root} » ({exc.strerror or exc})."
+        ) from exc
+    except KeyboardInterrupt:
+        raise CliError("abandonné avant d'avoir commencé : rien n'a été écrit.") from None
+    try:
+        yield paths, lock
+    finally:
+        lock.release()
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[Any]:
+    """A ``cancelled()`` callable that the first Ctrl+C turns True (the job stops cleanly and
+    reports); a second Ctrl+C interrupts at once."""
+    import signal
+
+    asked: list[bool] = []
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(True)
+        _say("interruption demandée : fin du lot en cours… (Ctrl+C encore pour arrêter tout de suite)")
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread (tests calling main() from a thread)
+        yield lambda: False
+        return
+    try:
+        yield lambda: bool(asked)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # -- import ------------------------------------------------------------------
@@ -112,21 +195,29 @@ def format_report(report: ImportReport) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    paths = _data_paths(args)
     targets = [Path(p) for p in args.paths]
     if args.sample:
         targets.extend(sample_folders())
     if not targets:
         raise CliError("indiquez au moins un fichier, dossier ou archive zip à importer (ou --sample)")
-    with CorpusStore(paths.corpus_db) as store:
-        index = _open_index(paths, store)
-        indexer = ImportIndexer(index)
-        try:
-            report = import_paths(store, targets, on_changed=indexer, progress=_progress_printer(args.json))
-        finally:
-            # Also after a failure: the index follows what the database committed.
-            indexer.finish(progress=_stderr_progress())
-            index.close()
+    with _writing(args, "un import") as (paths, lock):
+        lost = lost_corpus(paths)
+        if lost:
+            _say(lost)
+        with CorpusStore(paths.corpus_db, check=QUICK_CHECK_SECONDS) as store, _interruptible() as cancelled:
+            index = _open_index(paths, store, lock=lock)
+            try:
+                report = import_and_index(
+                    store,
+                    index,
+                    targets,
+                    progress=_stderr_progress(),
+                    cancelled=cancelled,
+                    on_phase=lambda message: _say(message),
+                )
+            finally:
+                index.close()
+        remember_import(paths, [Path(p).resolve() for p in args.paths], sample=args.sample)
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
@@ -195,8 +286,7 @@ def format_question(q: Question) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    paths = _data_paths(args)
-    with CorpusStore(paths.corpus_db) as store:
+    with _reading(args) as (_, _, store):
         question = _resolve_one(store, args.ref)
     if args.json:
         print(json.dumps(question.record(), ensure_ascii=False, indent=2))
@@ -209,8 +299,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    paths = _data_paths(args)
-    with CorpusStore(paths.corpus_db) as store:
+    with _reading(args) as (paths, _, store):
         rows = store.status_counts()
         total = store.count()
         refs = store.reference_counts()
@@ -243,7 +332,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_window(args: argparse.Namespace) -> int:
     from qe_desktop.ui.app import run  # Qt is imported only when the window opens
 
-    return run(DataPaths.resolve(args.data_dir).ensure(), smoke_test=args.smoke_test)
+    paths = DataPaths.resolve(args.data_dir)
+    open_folder(paths, write=False)  # a file in the way: said here, before any window opens
+    return run(paths, smoke_test=args.smoke_test)
 
 
 # -- parser ------------------------------------------------------------------
@@ -315,16 +406,19 @@ def _stderr_progress() -> Any:
     return progress
 
 
-def _open_index(paths: DataPaths, store: CorpusStore) -> SearchIndex:
+def _open_index(
+    paths: DataPaths, store: CorpusStore, *, lock: WriterLock | None = None, readonly: str | None = None
+) -> SearchIndex:
+    """The index, rebuilt first if needed and possible (else used as it is, with a warning)."""
     progress = _stderr_progress()
     try:
-        index = SearchIndex.open(paths, store, progress=progress)
+        index = SearchIndex.open(paths, store, progress=progress, lock=lock, readonly=readonly)
     except SearchIndexError as exc:
         raise CliError(str(exc)) from exc
+    except Cancelled:
+        raise CliError("reconstruction de l'index interrompue.") from None
     if index.rebuilt_because:
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
-        print(f"Index de recherche reconstruit ({index.rebuilt_because}).", file=sys.stderr)
+        _say(f"index de recherche reconstruit ({index.rebuilt_because}).")
     return index
 
 
@@ -397,7 +491,6 @@ def format_result(result: SearchResult, *, facets: bool = True) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    paths = _data_paths(args)
     request = SearchRequest(
         query=args.query,
         filters=tuple((key, value) for key, _, value in (f.partition("=") for f in args.filtre)),
@@ -407,8 +500,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     for f in args.filtre:
         if "=" not in f:
             raise CliError(f"filtre illisible : « {f} » (attendu : champ=valeur, par ex. rubrique=santé)")
-    with CorpusStore(paths.corpus_db) as store:
-        index = _open_index(paths, store)
+    with _reading(args) as (paths, access, store):
+        index = _open_index(paths, store, readonly=access.readonly_reason)
         try:
             result = index.search(request)
         except SearchIndexError as exc:
@@ -423,9 +516,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    paths = _data_paths(args)
-    with CorpusStore(paths.corpus_db) as store:
-        index = _open_index(paths, store)
+    with _reading(args) as (paths, access, store):
+        index = _open_index(paths, store, readonly=access.readonly_reason)
         try:
             result = index.similar(args.ref, limit=args.limit)
         except SearchIndexError as exc:
@@ -440,15 +532,24 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    paths = _data_paths(args)
     started = time.monotonic()
-    with CorpusStore(paths.corpus_db) as store:
-        index = SearchIndex(paths.index_dir, store)
+    with (
+        _writing(args, "une reconstruction de l'index") as (paths, lock),
+        CorpusStore(paths.corpus_db, check=QUICK_CHECK_SECONDS) as store,
+    ):
+        lost = lost_corpus(paths, store.count())
+        if lost:
+            raise CliError(lost)
+        index = SearchIndex(paths.index_dir, store, lock=lock)
         try:
             index.rebuild(progress=_stderr_progress())
             count = index.document_count
         except SearchIndexError as exc:
             raise CliError(str(exc)) from exc
+        except Cancelled:
+            raise CliError(
+                "reconstruction de l'index interrompue ; l'index précédent est conservé."
+            ) from None
         finally:
             index.close()
     if sys.stderr.isatty():
@@ -501,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_window(args)
         result: int = args.func(args)
         return result
-    except (CliError, StoreError) as exc:
+    except (CliError, StoreError, DataFolderError, SearchIndexError) as exc:
         print(f"qe-desktop : {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -21,6 +21,8 @@ from qe_desktop.importers.sources import Source, expand_paths
 from qe_desktop.jobs import CancelFn, ProgressFn, never_cancelled, no_progress
 from qe_desktop.model import Actor, ImportReport, Organe, Question, Rejection
 from qe_desktop.paths import sample_folders
+from qe_desktop.search.follow import ImportIndexer
+from qe_desktop.search.index import SearchIndex
 from qe_desktop.store import CorpusStore
 
 #: Called after each committed batch with the uids whose stored record changed,
@@ -245,3 +247,32 @@ def import_sample(
     return import_paths(
         store, sample_folders(), on_changed=on_changed, progress=progress, cancelled=cancelled
     )
+
+
+def import_and_index(
+    store: CorpusStore,
+    index: SearchIndex | None,
+    paths: Sequence[Path],
+    *,
+    progress: ProgressFn = no_progress,
+    cancelled: CancelFn = never_cancelled,
+    on_phase: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Import files into the store and keep the search index in step: the one import of the
+    command line and of the window.
+
+    The index follows in large batches during the import, or is rebuilt once
+    at the end when the import outgrows it (see ImportIndexer); whatever
+    happens (finished, cancelled, failed) it ends in step with what the
+    database committed, with progress.  The caller holds the data folder's
+    writer lock.
+    """
+    if index is None:
+        return import_paths(store, paths, progress=progress, cancelled=cancelled)
+    indexer = ImportIndexer(index, progress=progress)
+    try:
+        return import_paths(store, paths, on_changed=indexer, progress=progress, cancelled=cancelled)
+    finally:
+        if indexer.rebuild_needed and on_phase is not None:
+            on_phase("Indexation des questions importées…")
+        indexer.finish(progress, never_cancelled)

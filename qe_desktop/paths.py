@@ -71,6 +71,11 @@ class DataPaths:
         return self.root / "user.sqlite"
 
     @property
+    def import_history(self) -> Path:
+        """The paths given to each import: what to re-import if the corpus is ever lost."""
+        return self.root / "imports.json"
+
+    @property
     def log_file(self) -> Path:
         return self.root / "qe-desktop.log"
 

@@ -7,6 +7,7 @@ every batch either fully stored or not at all.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -15,11 +16,13 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
+from qe_desktop.folder import reimport_advice
 from qe_desktop.model import QUESTION_FIELDS, RECORD_KEYS, Actor, Organe, Question
+from qe_desktop.paths import DataPaths
 from qe_desktop.references import parse_reference
 
 SCHEMA_VERSION = 1
@@ -37,6 +40,73 @@ _SOURCE_COPIES = ("author", "constituency", "group", "group_abbrev")
 
 class StoreError(Exception):
     """A known problem with the corpus database (locked, corrupt, full disk)."""
+
+
+class CorpusDamaged(StoreError):
+    """The corpus database is damaged: nothing more is written into it (French message, what to do)."""
+
+
+#: SQLite result codes that mean the file itself is damaged, not the moment (lock, full disk).
+_DAMAGE_CODES = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+#: Seconds of ``PRAGMA quick_check`` at open, at most (a whole-legislature corpus takes longer:
+#: the first pages, where damage of the schema and of recent writes shows, are checked).
+QUICK_CHECK_SECONDS = 0.5
+
+
+def _damage_message(path: Path, detail: str) -> str:
+    return (
+        f"La base du corpus « {path} » est endommagée ({detail}) : QE Desktop n'y écrit plus rien. "
+        "Renommez-la ou supprimez-la. " + reimport_advice(DataPaths(path.parent))
+    )
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(
+    doing: str,
+) -> Callable[[Callable[Concatenate[CorpusStore, _P], _R]], Callable[Concatenate[CorpusStore, _P], _R]]:
+    """Turn what SQLite raises into a StoreError; a damaged file is remembered and never written again."""
+
+    def decorate(
+        method: Callable[Concatenate[CorpusStore, _P], _R],
+    ) -> Callable[Concatenate[CorpusStore, _P], _R]:
+        @functools.wraps(method)
+        def guarded(self: CorpusStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if self.damaged and doing == "Écriture":
+                raise CorpusDamaged(self.damaged)
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                raise self._failed(exc, doing) from exc
+
+        return guarded
+
+    return decorate
+
+
+def _error(path: Path, exc: sqlite3.Error, doing: str) -> StoreError:
+    """The StoreError (French) for what SQLite said while ``doing`` something with ``path``."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name in _DAMAGE_CODES or "malformed" in text or "not a database" in text:
+        return CorpusDamaged(_damage_message(path, text))
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StoreError(
+            f"{doing} impossible : le disque est plein ({path}). Libérez de la place et recommencez."
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return StoreError(
+            f"{doing} impossible : la base du corpus « {path} » est en lecture seule. "
+            "Rendez le dossier de données modifiable, ou copiez-le ailleurs (--data-dir)."
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StoreError(
+            f"{doing} impossible : la base du corpus « {path} » est occupée par un autre programme. "
+            "Réessayez quand il aura fini."
+        )
+    return StoreError(f"{doing} impossible dans la base du corpus « {path} » : {text}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +210,21 @@ class CorpusStore:
     open their own CorpusStore; WAL mode lets readers go on during an import.
     """
 
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False, check: float | None = None) -> None:
+        """Open ``path`` (created and migrated unless ``readonly``).
+
+        ``check``: seconds of ``PRAGMA quick_check`` at most, for callers about
+        to write (an import) or that can afford it (the command line); a
+        damaged database is then a CorpusDamaged error.
+        """
         self.path = path
         self.readonly = readonly
+        self.damaged: str | None = None
         try:
             if readonly:
                 if not path.exists():
                     raise StoreError(f"Base du corpus introuvable : {path}")
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                conn = self._connect_readonly(path)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(path, check_same_thread=False)
@@ -156,10 +233,63 @@ class CorpusStore:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             self.db = sqlite_utils.Database(conn)
+            if check is not None:
+                try:
+                    self.verify(check)
+                except CorpusDamaged:
+                    conn.close()
+                    raise
             if not readonly:
                 self._migrate()
+        except sqlite3.Error as exc:
+            raise _error(path, exc, "Ouverture") from exc
+
+    @staticmethod
+    def _connect_readonly(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            # A WAL database on a read-only medium: its -shm file cannot be created.  Nothing
+            # writes there (nobody can), so it is read as an immutable file.
+            conn.close()
+            return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+    def verify(self, seconds: float = QUICK_CHECK_SECONDS) -> None:
+        """Raise CorpusDamaged (and write nothing more) when ``quick_check`` finds damage within ``seconds``."""
+        problem = self.integrity_problem(seconds)
+        if problem:
+            self.damaged = _damage_message(self.path, problem)
+            raise CorpusDamaged(self.damaged)
+
+    def integrity_problem(self, seconds: float = QUICK_CHECK_SECONDS) -> str | None:
+        """What ``PRAGMA quick_check`` finds in at most ``seconds`` (French), or None.
+
+        Stopped at the bound, the check says nothing: a problem further on is
+        found when it is read (every DatabaseError of the damage kind is one).
+        """
+        conn = self.db.conn
+        deadline = time.monotonic() + seconds
+        conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                return None
+            raise
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"Base du corpus illisible ({path}) : {exc}") from exc
+            return str(exc)
+        finally:
+            conn.set_progress_handler(None, 0)
+        found = [str(r[0]) for r in rows if r and r[0] != "ok"]
+        return "; ".join(found)[:300] if found else None
+
+    def _failed(self, exc: sqlite3.Error, doing: str) -> StoreError:
+        error = _error(self.path, exc, doing)
+        if isinstance(error, CorpusDamaged):
+            self.damaged = str(error)
+        return error
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -187,6 +317,7 @@ class CorpusStore:
 
     # -- writes --------------------------------------------------------------
 
+    @_guarded("Écriture")
     def upsert_questions(self, questions: Sequence[Question]) -> BatchResult:
         """Store a batch in one transaction: insert new uids, replace changed ones."""
         if not questions:
@@ -261,6 +392,7 @@ class CorpusStore:
         values.extend((digest, now, now))
         return tuple(values)
 
+    @_guarded("Écriture")
     def upsert_reference(self, actors: Sequence[Actor], organes: Sequence[Organe]) -> list[str]:
         """Store AMO deputies and bodies, then re-resolve the questions they name.
 
@@ -402,12 +534,14 @@ class CorpusStore:
             (repr(now),),
         )
 
+    @_guarded("Lecture")
     def get_meta(self, key: str) -> str | None:
         row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     # -- reads ---------------------------------------------------------------
 
+    @_guarded("Lecture")
     def state(self) -> CorpusState:
         """Count and last change, for the index to check itself against."""
         count = self.count()
@@ -415,6 +549,7 @@ class CorpusStore:
         last = self.get_meta("last_change")
         return CorpusState(count, int(version) if version else 0, float(last) if last else 0.0)
 
+    @_guarded("Lecture")
     def count(self) -> int:
         return int(self.db.conn.execute("SELECT count(*) FROM questions").fetchone()[0])
 
@@ -434,6 +569,7 @@ class CorpusStore:
     def _select(self) -> str:
         return ", ".join(f"[{c}]" for c in QUESTION_COLUMNS)
 
+    @_guarded("Lecture")
     def get(self, uid: str, *, with_source: bool = False) -> Question | None:
         """One question by uid, or None."""
         row = self.db.conn.execute(f"SELECT {self._select()} FROM questions WHERE uid = ?", (uid,)).fetchone()
@@ -442,6 +578,7 @@ class CorpusStore:
         raw = self.get_source(uid)[2] if with_source else ""
         return self._question(row, QUESTION_COLUMNS, raw)
 
+    @_guarded("Lecture")
     def get_many(self, uids: Sequence[str]) -> dict[str, Question]:
         """Questions by uid (those that exist), without their raw source."""
         out: dict[str, Question] = {}
@@ -455,6 +592,7 @@ class CorpusStore:
                 out[q.uid] = q
         return out
 
+    @_guarded("Lecture")
     def get_source(self, uid: str) -> tuple[str, str, str]:
         """(format, source name, original text) of a stored question."""
         row = self.db.conn.execute("SELECT format, name, raw FROM sources WHERE uid = ?", (uid,)).fetchone()
@@ -469,18 +607,23 @@ class CorpusStore:
         last = ""
         select = self._select()
         while True:
-            rows = self.db.conn.execute(
-                f"SELECT {select} FROM questions WHERE uid > ? ORDER BY uid LIMIT ?", (last, batch_size)
-            ).fetchall()
+            try:
+                rows = self.db.conn.execute(
+                    f"SELECT {select} FROM questions WHERE uid > ? ORDER BY uid LIMIT ?", (last, batch_size)
+                ).fetchall()
+            except sqlite3.Error as exc:
+                raise self._failed(exc, "Lecture") from exc
             if not rows:
                 return
             batch = [self._question(r, QUESTION_COLUMNS) for r in rows]
             yield batch
             last = batch[-1].uid
 
+    @_guarded("Lecture")
     def all_uids(self) -> list[str]:
         return [r[0] for r in self.db.conn.execute("SELECT uid FROM questions ORDER BY uid")]
 
+    @_guarded("Lecture")
     def find_uids(self, ref: str) -> list[str]:
         """Uids matching a reference: a uid, ``13-101851QE``, ``13-101851`` or a bare number."""
         parsed = parse_reference(ref)
@@ -497,6 +640,7 @@ class CorpusStore:
         sql += " ORDER BY legislature DESC, type"
         return [r[0] for r in self.db.conn.execute(sql, args)]
 
+    @_guarded("Lecture")
     def status_counts(self) -> list[dict[str, Any]]:
         """Counts by legislature, type and status."""
         rows = self.db.conn.execute(
@@ -505,6 +649,7 @@ class CorpusStore:
         )
         return [{"legislature": r[0], "type": r[1], "status": r[2], "count": r[3]} for r in rows]
 
+    @_guarded("Lecture")
     def reference_counts(self) -> dict[str, int]:
         conn = self.db.conn
         return {

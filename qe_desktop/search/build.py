@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import sys
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,10 @@ from qe_desktop.store import QUESTION_COLUMNS, CorpusStore
 #: Questions read per query by a worker.
 READ_BATCH = 1000
 #: Below this many questions one process is faster (starting workers costs a few tenths of a second).
-PARALLEL_MIN = 6000
+#: ``QE_DESKTOP_PARALLEL_MIN`` overrides it (the kill tests build small indexes in parallel).
+PARALLEL_MIN = int(os.environ.get("QE_DESKTOP_PARALLEL_MIN", "6000"))
+#: Seconds between two looks of a worker at its parent.
+PARENT_POLL = 0.5
 
 _progress_queue: Any = None
 _cancel_event: Any = None
@@ -72,9 +77,44 @@ def can_build_in_parallel(count: int, db_path: Path | None) -> bool:
     )
 
 
-def _init_worker(progress_queue: Any, cancel_event: Any) -> None:
+def _init_worker(progress_queue: Any, cancel_event: Any, parent_pid: int) -> None:
     global _progress_queue, _cancel_event
     _progress_queue, _cancel_event = progress_queue, cancel_event
+    threading.Thread(
+        target=_exit_with_parent, args=(parent_pid,), name="qe-parent-watch", daemon=True
+    ).start()
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Exit this worker as soon as the app that started it is gone.
+
+    On Windows (spawn) the parent's process handle, which multiprocessing
+    keeps, is signalled when it ends.  Elsewhere the parent's pid is watched:
+    a worker whose parent died is re-parented (its ppid changes); under
+    "forkserver" the worker's parent is the fork server, which itself ends
+    when the app does.
+    """
+    parent = multiprocessing.parent_process()
+    sentinel = parent.sentinel if parent is not None and sys.platform == "win32" else None
+    watched = os.getppid()
+    while True:
+        if sentinel is not None:
+            if multiprocessing.connection.wait([sentinel], timeout=PARENT_POLL):
+                os._exit(3)
+            continue
+        if os.getppid() != watched or (watched != parent_pid and not _alive(parent_pid)):
+            os._exit(3)
+        time.sleep(PARENT_POLL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _range_batches(store: CorpusStore, after: str, last: str | None) -> Any:
@@ -175,7 +215,7 @@ def build_parallel(
             max_workers=min(workers, len(ranges)),
             mp_context=context,
             initializer=_init_worker,
-            initargs=(progress_queue, cancel_event),
+            initargs=(progress_queue, cancel_event, os.getpid()),
         ) as pool:
             futures: list[Future[tuple[Any, int]]] = [
                 pool.submit(build_segment, str(index_dir), index_name, str(store.path), after, last)

@@ -28,9 +28,15 @@ class ImportIndexer:
     """The ``on_changed`` callback of ``import_paths`` for a SearchIndex; call ``finish()`` after."""
 
     def __init__(
-        self, index: SearchIndex, *, flush_every: int = FLUSH_EVERY, rebuild_from: int = REBUILD_FROM
+        self,
+        index: SearchIndex,
+        *,
+        flush_every: int = FLUSH_EVERY,
+        rebuild_from: int = REBUILD_FROM,
+        progress: ProgressFn = no_progress,
     ):
         self.index = index
+        self.progress = progress
         self.flush_every = flush_every
         self.rebuild_from = rebuild_from
         self._start_documents = index.document_count
@@ -54,7 +60,7 @@ class ImportIndexer:
     def flush(self) -> None:
         """Write what was gathered."""
         if self._pending:
-            self.index.update(self._pending, versions=self._versions)
+            self.index.update(self._pending, versions=self._versions, progress=self.progress)
         self._pending = []
         self._versions = 0
 
@@ -64,4 +70,5 @@ class ImportIndexer:
             self._pending = []
             self.index.rebuild(progress, cancelled)
         else:
+            self.progress = progress
             self.flush()

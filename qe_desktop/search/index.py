@@ -1,20 +1,19 @@
 """The search index: a Whoosh cache of the corpus database, checked at open, rebuilt when wrong.
 
-Layout of the index folder::
+On disk (see :mod:`qe_desktop.search.state`): ``state.json`` names the current
+generation folder, the corpus version it is synced to and its files with
+their checksums.  A rebuild writes a new generation folder and switches
+``state.json`` to it atomically, so a crash or a cancel during a rebuild leaves
+the previous index usable (and, being stale, rebuilt at the next open).  At
+open the index is checked (missing, schema changed, stale against the
+database, left by a crashed writer, files missing, truncated or corrupt) and
+rebuilt with progress when anything is wrong: never a crash, never silently
+wrong results.
 
-    index/
-      state.json     what the index holds: schema version, generation folder,
-                     corpus data_version and count it is synced to, its files
-                     with their sizes and CRC32 (segments never change once written)
-      writing.pid    present while a writer works; left behind by a crash
-      g7/            the Whoosh index of the current generation
-
-A rebuild writes a new generation folder and switches ``state.json`` to it
-atomically, so a crash or a cancel during a rebuild leaves the previous index
-usable (and, being stale, rebuilt at the next open).  At open the index is
-checked (missing, schema changed, stale against the database, left by a
-crashed writer, files missing, truncated or corrupt) and rebuilt with progress
-when anything is wrong: never a crash, never silently wrong results.
+Writers: only the holder of the data folder's writer lock
+(:class:`qe_desktop.folder.WriterLock`) writes the index.  Another process
+that finds the index stale or half-written while the lock is held (a search
+during an import) uses the index as it is and says it is being updated.
 
 Threads: searches (any thread) read an immutable snapshot (searcher + per-doc
 tables) swapped atomically after each commit, so a writer never blocks them;
@@ -25,13 +24,10 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import json
 import marshal
-import os
 import pickle
 import shutil
 import struct
-import sys
 import threading
 import time
 import zlib
@@ -46,27 +42,31 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from qe_desktop.dates import days_between
+from qe_desktop.folder import UNKNOWN_HOLDER, Holder, WriterLock
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
 from qe_desktop.model import Hit, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
-from qe_desktop.search import analysis, build
+from qe_desktop.search import analysis, build, state
 from qe_desktop.search.facets import DocTable, SegmentTable, normalize_filters, read_segment
 from qe_desktop.search.fastquery import FastSearch
 from qe_desktop.search.highlight import snippet
 from qe_desktop.search.query import DEFAULT_FIELDS, HighlightTerms, ParsedQuery, _pin_query, parse_query
 from qe_desktop.search.schema import SCHEMA_VERSION, document, make_schema
+from qe_desktop.search.state import STATE_FILE, WRITING_FILE, IndexState, StateError
 from qe_desktop.search.writer import FastSegmentWriter
 from qe_desktop.store import CorpusState, CorpusStore
 
 INDEX_NAME = "MAIN"
-STATE_FILE = "state.json"
-WRITING_FILE = "writing.pid"
+#: Re-exported: tests and tools name the index's files through this module.
+__all__ = ["STATE_FILE", "WRITING_FILE", "IndexHealth", "SearchIndex", "SearchIndexError"]
 REBUILD_BATCH = 1000
 #: Questions per segment in a rebuild (bounds the writer's memory to a few hundred MB).
 SEGMENT_DOCS = 25_000
 #: warm() reads the posting lists of this many of the most frequent stop words of these fields.
 WARM_STOP_WORDS = 8
 WARM_STOP_FIELDS = ("analyse_exact", "question_exact", "reponse_exact")
+#: update() reports its progress every this many questions.
+UPDATE_PROGRESS_EVERY = 100
 #: Seconds between two steps of warm(), for the searches waiting for the index.
 WARM_PAUSE = 0.01
 
@@ -95,7 +95,8 @@ class IndexHealth:
     """The result of :meth:`SearchIndex.check`.
 
     ``ok`` False means the index must be rebuilt (``reason`` says why, in
-    French), unless ``busy``: another live QE Desktop process is writing it.
+    French), unless ``busy``: another live QE Desktop process holds the data
+    folder's writer lock and is updating it.
     """
 
     ok: bool
@@ -105,6 +106,8 @@ class IndexHealth:
     index_data_version: int | None = None
     corpus_data_version: int | None = None
     busy: bool = False
+    #: The files are sound but the index is not in step with the database (it can be searched as is).
+    stale: bool = False
 
 
 @dataclass(slots=True)
@@ -118,34 +121,6 @@ class _Snapshot:
     retired: bool = False
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)
-        if handle:
-            ctypes.windll.kernel32.CloseHandle(handle)
-            return True
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _crc(path: Path) -> int:
-    crc = 0
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            crc = zlib.crc32(chunk, crc)
-    return crc
-
-
 class SearchIndex:
     """The Whoosh index of one data folder, kept in step with its corpus database.
 
@@ -153,21 +128,34 @@ class SearchIndex:
     the uids of each committed import batch (``import_paths(on_changed=…)``).
     """
 
-    def __init__(self, index_dir: Path, store: CorpusStore) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        store: CorpusStore,
+        *,
+        lock: WriterLock | None = None,
+        readonly: str | None = None,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.store = store
+        #: The data folder's writer lock: held (reentrantly) by every write of the index.
+        self.lock = lock or WriterLock(self.index_dir.parent)
         self.rebuilt_because: str | None = None
+        #: Why the index was opened as it is although it is not in step (French), else None.
+        self.used_as_is: str | None = None
         self._write_lock = threading.RLock()
         self._store_lock = threading.RLock()
         self._ix: Any = None
         self._generation: str | None = None
-        self._state: dict[str, Any] = {}
+        self._state: IndexState | None = None
         self._snapshot: _Snapshot | None = None
         self._segment_tables: dict[str, SegmentTable] = {}
         self._crc_cache: dict[tuple[str, int], int] = {}
-        self._readonly_reason: str | None = None
+        self._readonly_reason = readonly
+        self._busy: Holder | None = None
         self._damaged: str | None = None
         self._stale: str | None = None
+        self._writing_now = False
 
     # -- opening ---------------------------------------------------------------
 
@@ -181,6 +169,8 @@ class SearchIndex:
         cancelled: CancelFn = never_cancelled,
         rebuild: bool = True,
         deep_check: bool = True,
+        readonly: str | None = None,
+        lock: WriterLock | None = None,
     ) -> SearchIndex:
         """Open the index of a data folder (or an index folder), rebuilding it if it is not right.
 
@@ -188,17 +178,16 @@ class SearchIndex:
         ``deep_check=False`` checks file sizes but not their checksums (reading
         every file costs about a second at 133,000 questions): the window opens
         that way and runs ``check()`` in the background.
+        An index that cannot be rebuilt now is used as it is when it can be read
+        (``used_as_is`` says why, searches warn): another process is writing
+        it (an import under way), or ``readonly`` says why the folder cannot be
+        written.
         Raises Cancelled if a needed rebuild is cancelled, SearchIndexError if the
-        index cannot be used and ``rebuild`` is False.
+        index cannot be used and ``rebuild`` is False or impossible.
         """
         index_dir = location.index_dir if isinstance(location, DataPaths) else Path(location)
-        self = cls(index_dir, store)
+        self = cls(index_dir, store, lock=lock, readonly=readonly)
         health = self.check(deep=deep_check)
-        if health.busy:
-            # Another instance is writing: use what is there, write nothing.
-            self._readonly_reason = health.reason
-            self._open_current()
-            return self
         if health.ok:
             try:
                 self._open_current()
@@ -210,24 +199,38 @@ class SearchIndex:
             self._damaged = None
         else:
             reason = health.reason
+        if health.busy or (readonly and health.stale):
+            # Someone else is writing it, or nobody may: search what is there, write nothing.
+            self._busy = self.lock.busy() if health.busy else None
+            self.used_as_is = reason
+            try:
+                self._open_current()
+            except SearchIndexError as exc:
+                if health.busy:
+                    raise SearchIndexError(
+                        f"L'index de recherche est en cours de construction par "
+                        f"{(self._busy or UNKNOWN_HOLDER).describe()} : réessayez quand il aura fini."
+                    ) from exc
+                raise
+            return self
+        if readonly:
+            raise SearchIndexError(
+                f"L'index de recherche « {index_dir} » ne peut pas être utilisé ({reason}) ni reconstruit : "
+                f"{readonly}. Copiez le dossier de données dans un dossier où vous pouvez écrire."
+            )
         if not rebuild:
             raise SearchIndexError(f"L'index de recherche doit être reconstruit : {reason}")
         self.rebuilt_because = reason
         self.rebuild(progress, cancelled)
         return self
 
-    def _read_state(self) -> dict[str, Any]:
-        path = self.index_dir / STATE_FILE
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("state.json is not an object")
-        return data
-
     def check(self, *, deep: bool = True) -> IndexHealth:
         """Is the index usable and in step with the database?  Never raises for a damaged index.
 
         ``deep`` also verifies the CRC32 of every file (segments are immutable,
-        so a mismatch is corruption); otherwise names and sizes only.
+        so a mismatch is corruption); otherwise names and sizes only.  An index
+        left half-written or stale while another process holds the writer lock
+        is ``busy``: that process is updating it.
         """
         with self._store_lock:
             corpus = self.store.state()
@@ -237,63 +240,29 @@ class SearchIndex:
                 False, reason, corpus_count=corpus.count, corpus_data_version=corpus.data_version, **kw
             )
 
+        def busy_or(reason: str, **kw: Any) -> IndexHealth:
+            holder = None if self._writing_now else self.lock.busy()
+            if holder is not None:
+                return bad(f"l'index est en cours de mise à jour par {holder.describe()}", busy=True, **kw)
+            return bad(reason, **kw)
+
         if self._damaged:
             return bad(self._damaged)
-        marker = self.index_dir / WRITING_FILE
-        if marker.exists():
-            try:
-                pid = int(marker.read_text(encoding="ascii").strip() or "0")
-            except (OSError, ValueError):
-                pid = 0
-            if pid == os.getpid() and self._writing:
-                pass  # our own write in progress (check() called from another thread)
-            elif pid != os.getpid() and _pid_alive(pid):
-                return IndexHealth(
-                    False,
-                    f"l'index est en cours d'écriture par un autre programme QE Desktop (processus {pid})",
-                    corpus_count=corpus.count,
-                    corpus_data_version=corpus.data_version,
-                    busy=True,
-                )
-            else:
-                return bad("une écriture de l'index a été interrompue (programme arrêté en cours de route)")
-        if not (self.index_dir / STATE_FILE).exists():
-            return bad("index absent")
+        if (self.index_dir / WRITING_FILE).exists() and not self._writing_now:
+            return busy_or("une écriture de l'index a été interrompue (programme arrêté en cours de route)")
         try:
-            state = self._read_state()
-        except (OSError, ValueError) as exc:
-            return bad(f"fichier d'état de l'index illisible ({exc})")
-        if state.get("schema_version") != SCHEMA_VERSION:
+            current = state.read_state(self.index_dir)
+        except StateError as exc:
+            return busy_or(str(exc))
+        if current.schema_version != SCHEMA_VERSION:
             return bad(
-                f"index créé par une autre version de QE Desktop (schéma {state.get('schema_version')}, "
+                f"index créé par une autre version de QE Desktop (schéma {current.schema_version}, "
                 f"attendu {SCHEMA_VERSION})"
             )
-        generation = state.get("generation")
-        files = state.get("files")
-        if not isinstance(generation, str) or not isinstance(files, dict) or not files:
-            return bad("fichier d'état de l'index incomplet")
-        gdir = self.index_dir / generation
-        for name, expected in files.items():
-            path = gdir / name
-            try:
-                size = path.stat().st_size
-            except OSError:
-                return bad(f"fichier d'index manquant : {name}")
-            if size != expected[0]:
-                return bad(
-                    f"fichier d'index tronqué ou modifié : {name} ({size} octets au lieu de {expected[0]})"
-                )
-            if deep:
-                key = (str(path), size)
-                crc = self._crc_cache.get(key)
-                if crc is None:
-                    try:
-                        crc = _crc(path)
-                    except OSError as exc:
-                        return bad(f"fichier d'index illisible : {name} ({exc})")
-                if crc != expected[1]:
-                    return bad(f"fichier d'index corrompu : {name}")
-                self._crc_cache[key] = crc
+        gdir = self.index_dir / current.generation
+        problem = state.check_files(gdir, current.files, deep=deep, crc_cache=self._crc_cache)
+        if problem:
+            return bad(problem)
         try:
             ix = windex.open_dir(str(gdir), indexname=INDEX_NAME)
             # From the table of contents: opening every segment here would be done again
@@ -301,22 +270,24 @@ class SearchIndex:
             documents = sum(segment.doc_count() for segment in ix._read_toc().segments)
         except _READ_ERRORS as exc:
             return bad(f"index illisible ({type(exc).__name__}: {exc})")
-        index_version = state.get("data_version")
-        if documents != corpus.count or state.get("count") != corpus.count:
-            return bad(
+        index_version = current.data_version
+        if documents != corpus.count or current.count != corpus.count:
+            return busy_or(
                 f"index pas à jour : {documents} questions indexées, {corpus.count} dans la base",
                 documents=documents,
                 index_data_version=index_version,
+                stale=True,
             )
         if index_version != corpus.data_version:
-            return bad(
+            return busy_or(
                 f"index pas à jour : la base a changé depuis la dernière indexation "
                 f"(version {index_version}, base {corpus.data_version})",
                 documents=documents,
                 index_data_version=index_version,
+                stale=True,
             )
         if self._stale:
-            return bad(self._stale, documents=documents, index_data_version=index_version)
+            return bad(self._stale, documents=documents, index_data_version=index_version, stale=True)
         return IndexHealth(
             True,
             "index à jour",
@@ -326,17 +297,16 @@ class SearchIndex:
             corpus_data_version=corpus.data_version,
         )
 
-    _writing = False
-
     def _open_current(self) -> None:
         try:
-            state = self._read_state()
-        except (OSError, ValueError) as exc:
+            current = state.read_state(self.index_dir)
+        except StateError as exc:
             raise SearchIndexError(f"L'index de recherche est illisible ({exc}).") from exc
-        generation = state["generation"]
         try:
-            ix = FileStorage(str(self.index_dir / generation), supports_mmap=False).open_index(INDEX_NAME)
-            self._ix, self._generation, self._state = ix, generation, state
+            ix = FileStorage(str(self.index_dir / current.generation), supports_mmap=False).open_index(
+                INDEX_NAME
+            )
+            self._ix, self._generation, self._state = ix, current.generation, current
             self._refresh()
         except _READ_ERRORS as exc:
             self._damaged = f"index illisible ({type(exc).__name__}: {exc})"
@@ -378,23 +348,22 @@ class SearchIndex:
         """A segment's facet values: decoded once, then kept beside it (segments never change)."""
         count = reader.doc_count_all()
         cache = self._facet_cache(segid)
-        try:
-            with cache.open("rb") as fh:
-                # One read, then loads: marshal.load(file) reads object by object (0.1 s a segment).
-                table = SegmentTable(*marshal.loads(fh.read()))
-            if len(table.uids) == count:
-                return table
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # absent or damaged: decode again
+        payload = state.read_checked(cache)
+        if payload is not None:
+            # One read, then loads: marshal.load(file) reads object by object (0.1 s a segment).
+            with contextlib.suppress(EOFError, ValueError, TypeError):
+                table = SegmentTable(*marshal.loads(payload))
+                if len(table.uids) == count:
+                    return table
+        # Absent, or altered (its checksum says so): decode the segment's column again.
         if reader.has_column("meta"):
             table = read_segment(reader.column_reader("meta"))
         else:
             table = read_segment([b""] * count)
         with contextlib.suppress(OSError):  # a read-only index folder still works, just slower to open
-            partial = cache.with_suffix(".partial")
-            with partial.open("wb") as fh:
-                marshal.dump((table.uids, table.values, table.qdate, table.delay, table.adate), fh)
-            os.replace(partial, cache)
+            state.write_checked(
+                cache, marshal.dumps((table.uids, table.values, table.qdate, table.delay, table.adate))
+            )
         return table
 
     def _forget_facet_caches(self, keep: dict[str, SegmentTable]) -> None:
@@ -432,103 +401,84 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------------
 
-    def _check_writable(self) -> None:
+    @contextlib.contextmanager
+    def _writing(self) -> Any:
+        """Hold what a write needs: the folder may be written, this process holds its writer lock,
+        and ``writing.pid`` marks the write until it ends (left behind by a crash: rebuilt at next open)."""
         if self._readonly_reason:
             raise SearchIndexError(
                 f"L'index de recherche ne peut pas être modifié : {self._readonly_reason}."
             )
-
-    @contextlib.contextmanager
-    def _writing_marker(self) -> Any:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        marker = self.index_dir / WRITING_FILE
-        marker.write_text(str(os.getpid()), encoding="ascii")
-        self._writing = True
         try:
-            yield
+            acquired = self.lock.try_acquire()
+        except OSError as exc:
+            raise SearchIndexError(
+                f"L'index de recherche ne peut pas être modifié : « {exc.filename or self.lock.root} » "
+                f"n'est pas modifiable ({exc.strerror or exc})."
+            ) from exc
+        if not acquired:
+            holder = self.lock.busy() or UNKNOWN_HOLDER
+            raise SearchIndexError(
+                f"L'index de recherche ne peut pas être modifié : il est en cours d'écriture par "
+                f"{holder.describe()}."
+            )
+        try:
+            with state.writing_marker(self.index_dir):
+                self._writing_now = True
+                try:
+                    yield
+                finally:
+                    self._writing_now = False
         finally:
-            self._writing = False
-            with contextlib.suppress(OSError):
-                marker.unlink()
-
-    def _files(self, ix: Any, gdir: Path) -> dict[str, list[int]]:
-        """The files of the index's current generation (TOC and segments), size and CRC32."""
-        names = {f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
-        segids = [seg.segment_id() for seg in ix._segments()]
-        for path in gdir.iterdir():
-            if any(path.name.startswith(segid) for segid in segids):
-                names.add(path.name)
-        files: dict[str, list[int]] = {}
-        for name in sorted(names):
-            path = gdir / name
-            size = path.stat().st_size
-            key = (str(path), size)
-            crc = self._crc_cache.get(key)
-            if crc is None:
-                crc = _crc(path)
-                self._crc_cache[key] = crc
-            files[name] = [size, crc]
-        return files
+            self.lock.release()
 
     def _write_state(self, generation: str, ix: Any, corpus: CorpusState, documents: int) -> None:
-        state = {
-            "schema_version": SCHEMA_VERSION,
-            "generation": generation,
-            "data_version": corpus.data_version,
-            "count": documents,
-            "last_change": corpus.last_change,
-            "files": self._files(ix, self.index_dir / generation),
-        }
-        tmp = self.index_dir / (STATE_FILE + ".tmp")
-        tmp.write_text(json.dumps(state, indent=1), encoding="utf-8")
-        os.replace(tmp, self.index_dir / STATE_FILE)
-        self._state = state
-
-    def _next_generation(self) -> str:
-        numbers = [0]
-        if self.index_dir.is_dir():
-            for path in self.index_dir.iterdir():
-                if path.is_dir() and path.name[:1] == "g" and path.name[1:].isdigit():
-                    numbers.append(int(path.name[1:]))
-        return f"g{max(numbers) + 1}"
-
-    def _remove_other_generations(self, keep: str) -> None:
-        for path in self.index_dir.iterdir():
-            if path.is_dir() and path.name != keep:
-                # A reader of this process may still hold files open (Windows): retried next time.
-                shutil.rmtree(path, ignore_errors=True)
+        gdir = self.index_dir / generation
+        # The table of contents and the segments' files; the facet caches carry their own checksum.
+        names = {f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
+        segids = [seg.segment_id() for seg in ix._segments()]
+        names.update(p.name for p in gdir.iterdir() if any(p.name.startswith(segid) for segid in segids))
+        current = IndexState(
+            schema_version=SCHEMA_VERSION,
+            generation=generation,
+            data_version=corpus.data_version,
+            count=documents,
+            last_change=corpus.last_change,
+            files=state.file_sums(gdir, names, self._crc_cache),
+        )
+        state.write_state(self.index_dir, current)
+        self._state = current
 
     def rebuild(self, progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancelled) -> None:
         """Rebuild the whole index from the database, with progress; Cancelled leaves the old one in place."""
-        with self._write_lock:
-            self._check_writable()
-            self.index_dir.mkdir(parents=True, exist_ok=True)
-            generation = self._next_generation()
+        with self._write_lock, self._writing():
+            generation = state.next_generation(self.index_dir)
             gdir = self.index_dir / generation
-            with self._writing_marker():
-                gdir.mkdir()
-                try:
-                    with self._store_lock:
-                        corpus = self.store.state()
-                    ix = windex.create_in(str(gdir), make_schema(), indexname=INDEX_NAME)
-                    documents = self._fill(ix, gdir, corpus.count, progress, cancelled)
-                    self._write_state(generation, ix, corpus, documents)
-                except BaseException:
-                    shutil.rmtree(gdir, ignore_errors=True)
-                    raise
-                old = self._snapshot
-                self._ix, self._generation = ix, generation
-                self._snapshot = None
-                self._segment_tables = {}
-                self._damaged = None
-                self._stale = None
-                self._refresh()
-                if old is not None:
-                    # Searches already running on the old snapshot finish first.
-                    with old.lock:
-                        old.retired = True
-                        old.searcher.close()
-                self._remove_other_generations(keep=generation)
+            gdir.mkdir()
+            try:
+                with self._store_lock:
+                    corpus = self.store.state()
+                ix = windex.create_in(str(gdir), make_schema(), indexname=INDEX_NAME)
+                documents = self._fill(ix, gdir, corpus.count, progress, cancelled)
+                self._write_state(generation, ix, corpus, documents)
+            except BaseException:
+                shutil.rmtree(gdir, ignore_errors=True)
+                raise
+            old = self._snapshot
+            self._ix, self._generation = ix, generation
+            self._snapshot = None
+            self._segment_tables = {}
+            self._damaged = None
+            self._stale = None
+            self._busy = None
+            self.used_as_is = None
+            self._refresh()
+            if old is not None:
+                # Searches already running on the old snapshot finish first.
+                with old.lock:
+                    old.retired = True
+                    old.searcher.close()
+            state.remove_other_generations(self.index_dir, keep=generation)
             progress(documents, documents, f"Index reconstruit : {documents} questions.")
 
     def _fill(self, ix: Any, gdir: Path, total: int, progress: ProgressFn, cancelled: CancelFn) -> int:
@@ -575,7 +525,7 @@ class SearchIndex:
             raise
         return done
 
-    def update(self, uids: Sequence[str], *, versions: int = 1) -> None:
+    def update(self, uids: Sequence[str], *, versions: int = 1, progress: ProgressFn = no_progress) -> None:
         """Index (or remove) these questions as they now are in the database.
 
         Call it after committed import batches: ``versions`` says how many
@@ -586,41 +536,44 @@ class SearchIndex:
         """
         if not uids:
             return
-        with self._write_lock:
-            self._check_writable()
+        with self._write_lock, self._writing():
             if self._ix is None:
                 raise SearchIndexError("L'index de recherche n'est pas ouvert.")
             with self._store_lock:
                 questions = self.store.get_many(list(uids))
                 corpus = self.store.state()
-            with self._writing_marker():
-                try:
-                    writer = FastSegmentWriter(self._ix)
-                except LockError as exc:
-                    raise SearchIndexError(
-                        "L'index de recherche est verrouillé par un autre programme QE Desktop."
-                    ) from exc
-                try:
-                    for uid in dict.fromkeys(uids):
-                        q = questions.get(uid)
-                        if q is None:
-                            writer.delete_by_term("uid", uid)
-                        else:
-                            writer.update_document(**document(q))
-                    writer.commit()
-                except BaseException:
-                    with contextlib.suppress(Exception):
-                        writer.cancel()
-                    raise
-                previous = self._state.get("data_version")
-                if previous is not None and not 0 <= corpus.data_version - previous <= versions:
-                    self._stale = (
-                        "index pas à jour : la base a reçu des modifications que l'index n'a pas suivies "
-                        f"(version {previous} indexée, base {corpus.data_version})"
-                    )
-                    corpus = CorpusState(corpus.count, previous, corpus.last_change)
-                documents = self._ix.doc_count()
-                self._write_state(self._generation or "", self._ix, corpus, documents)
+            try:
+                writer = FastSegmentWriter(self._ix)
+            except LockError as exc:
+                raise SearchIndexError(
+                    "L'index de recherche est verrouillé par un autre programme QE Desktop."
+                ) from exc
+            unique = list(dict.fromkeys(uids))
+            total = len(unique)
+            try:
+                for done, uid in enumerate(unique, start=1):
+                    q = questions.get(uid)
+                    if q is None:
+                        writer.delete_by_term("uid", uid)
+                    else:
+                        writer.update_document(**document(q))
+                    if done % UPDATE_PROGRESS_EVERY == 0 or done == total:
+                        progress(done, total, f"Indexation : {done} / {total} questions")
+                progress(total, total, "Écriture de l'index…")
+                writer.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                raise
+            previous = self._state.data_version if self._state is not None else None
+            if previous is not None and not 0 <= corpus.data_version - previous <= versions:
+                self._stale = (
+                    "index pas à jour : la base a reçu des modifications que l'index n'a pas suivies "
+                    f"(version {previous} indexée, base {corpus.data_version})"
+                )
+                corpus = CorpusState(corpus.count, previous, corpus.last_change)
+            documents = self._ix.doc_count()
+            self._write_state(self._generation or "", self._ix, corpus, documents)
             self._refresh()
 
     # -- searching -------------------------------------------------------------
@@ -700,8 +653,16 @@ class SearchIndex:
         except ValueError as exc:
             warnings.append(f"{exc} : filtre ignoré.")
             filters = {}
-        if self._readonly_reason:
-            warnings.append(f"Résultats peut-être incomplets : {self._readonly_reason}.")
+        if self._busy is not None:
+            warnings.append(
+                f"L'index est en cours de mise à jour par {self._busy.describe()} : "
+                "les résultats peuvent être incomplets."
+            )
+        elif self.used_as_is:
+            warnings.append(
+                f"L'index n'est pas à jour et ne peut pas l'être ici ({self.used_as_is}) : "
+                "les résultats peuvent être incomplets."
+            )
         elif self._stale:
             warnings.append("L'index n'est pas à jour : reconstruisez-le (qe-desktop reindex).")
         limit = max(0, request.limit)

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
-from qe_desktop.corpus import import_paths, import_sample
-from qe_desktop.jobs import Cancelled, never_cancelled
+from qe_desktop.corpus import import_and_index, import_sample
+from qe_desktop.folder import DataFolderError, Holder, WriterLock, lost_corpus, open_folder, remember_import
+from qe_desktop.jobs import Cancelled
 from qe_desktop.model import Changes, ImportReport, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
 from qe_desktop.render import (
@@ -39,7 +40,6 @@ from qe_desktop.render import (
     official_url,
     question_html,
 )
-from qe_desktop.search.follow import ImportIndexer
 from qe_desktop.search.highlight import highlight_spans
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.store import CorpusStore, StoreError
@@ -49,7 +49,7 @@ from qe_desktop.ui.results_model import ResultRow
 log = logging.getLogger(__name__)
 
 #: Known problems: their message (French) is shown as is; anything else is a bug, logged with its traceback.
-KNOWN_ERRORS: tuple[type[Exception], ...] = (StoreError, SearchIndexError, OSError)
+KNOWN_ERRORS: tuple[type[Exception], ...] = (StoreError, SearchIndexError, DataFolderError, OSError)
 
 
 def user_message(exc: BaseException, paths: DataPaths) -> str:
@@ -155,6 +155,10 @@ class Writer(QObject):
         self.index_store: CorpusStore | None = None
         self.index: SearchIndex | None = None
         self.cancel_event = threading.Event()
+        #: Held during each write job only: an import from the command line can run in between.
+        self.lock = WriterLock(paths.root, "la fenêtre QE Desktop")
+        #: Why nothing can be written in this data folder (French), else None.
+        self.readonly_reason: str | None = None
 
     # -- helpers --
 
@@ -165,36 +169,81 @@ class Writer(QObject):
         return self.cancel_event.is_set()
 
     def status(self) -> CorpusStatus:
-        count = self.store.count() if self.store is not None else 0
-        if self.index is None:
-            return CorpusStatus(count, False, "Index indisponible")
-        health = self.index.check(deep=False)
+        try:
+            count = self.store.count() if self.store is not None else 0
+            if self.index is None:
+                return CorpusStatus(count, False, "Index indisponible")
+            health = self.index.check(deep=False)
+        except (StoreError, SearchIndexError) as exc:
+            return CorpusStatus(0, False, str(exc))
         if health.ok:
-            return CorpusStatus(count, True, "Index à jour")
-        if health.busy:
-            return CorpusStatus(count, True, "Index en lecture seule (utilisé par un autre QE Desktop)")
-        return CorpusStatus(count, False, f"Index à reconstruire : {health.reason}")
+            text = "Index à jour"
+        elif health.busy:
+            return CorpusStatus(
+                count, True, "Index en cours de mise à jour par un autre programme QE Desktop"
+            )
+        elif self.readonly_reason and health.stale:
+            return CorpusStatus(count, True, "Index pas à jour (dossier en lecture seule)")
+        else:
+            return CorpusStatus(count, False, f"Index à reconstruire : {health.reason}")
+        if self.readonly_reason:
+            text += " — dossier en lecture seule"
+        return CorpusStatus(count, True, text)
 
     def _open_index(self) -> str | None:
         assert self.store is not None
         if self.index_store is None:
             self.index_store = CorpusStore(self.paths.corpus_db, readonly=True)
         self.job_started.emit("Vérification de l'index de recherche…")
+        if self.index is not None:
+            self.index.close()
+            self.index = None
         self.index = SearchIndex.open(
             self.paths,
             self.index_store,
             progress=self._progress,
             cancelled=self._cancelled,
             deep_check=False,
+            lock=self.lock,
+            readonly=self.readonly_reason,
         )
         return self.index.rebuilt_because
 
+    def _wait_for_lock(self) -> None:
+        """Take the folder's writer lock, waiting (cancellable, and said) while another program writes."""
+
+        def waiting(holder: Holder) -> None:
+            self.job_started.emit(
+                f"En attente de la fin de {holder.describe()}, qui écrit dans ce dossier de données…"
+            )
+
+        self.lock.acquire(on_wait=waiting, cancelled=self._cancelled)
+
+    def _writable_store(self) -> CorpusStore:
+        if self.readonly_reason:
+            raise DataFolderError(
+                f"Dossier de données en lecture seule : {self.readonly_reason}. "
+                "Rien ne peut y être importé ni mis à jour ; copiez-le dans un dossier où vous pouvez écrire."
+            )
+        if self.store is None or self.store.readonly:
+            if self.store is not None:
+                self.store.close()
+            self.store = CorpusStore(self.paths.corpus_db)
+        return self.store
+
     def _verify_index(self) -> None:
-        """The checksum check left out at start, once the window is usable: damage means a rebuild."""
-        if self.index is None:
+        """The checks left out at start, once the window is usable: the corpus's integrity (bounded),
+        the index's checksums (damage means a rebuild)."""
+        if self.store is not None:
+            try:
+                self.store.verify()
+            except StoreError as exc:
+                self.failed.emit(Failure("open", user_message(exc, self.paths)))
+                return
+        if self.index is None or self.readonly_reason:
             return
         health = self.index.check(deep=True)
-        if health.ok or health.busy:
+        if health.ok or health.busy or not self.lock.try_acquire():
             return
         log.warning("index damaged, rebuilding: %s", health.reason)
         self.job_started.emit(f"Reconstruction de l'index de recherche ({health.reason})…")
@@ -206,22 +255,39 @@ class Writer(QObject):
         except Exception as exc:
             self.failed.emit(Failure("index", user_message(exc, self.paths)))
         finally:
+            self.lock.release()
             self.job_ended.emit()
 
     # -- jobs --
 
     @Slot(bool)
     def open_data(self, sample_if_empty: bool) -> None:
-        """Open the corpus (importing the sample into an empty one), then check the index."""
+        """Open the corpus (importing the sample into an empty one), then check the index.
+
+        A folder that cannot be written is opened read-only; one that another
+        program is writing (an import from the command line) is opened as it
+        is, the index used as it stands.
+        """
         self.cancel_event.clear()
         sample: ImportReport | None = None
         rebuilt: str | None = None
+        holding = False
         try:
             self.job_started.emit("Ouverture du dossier de données…")
-            self.store = CorpusStore(self.paths.corpus_db)
-            if sample_if_empty and self.store.count() == 0:
+            self.readonly_reason = open_folder(self.paths, write=False).readonly_reason
+            lost = lost_corpus(self.paths)
+            if lost:
+                self.failed.emit(Failure("open", lost))
+            holding = self.readonly_reason is None and self.lock.try_acquire()
+            if holding or (self.readonly_reason is None and self.paths.corpus_db.exists()):
+                # Without the lock, another program is writing: read the corpus, never create it.
+                self.store = CorpusStore(self.paths.corpus_db, readonly=not holding)
+            else:
+                self.store = CorpusStore(self.paths.corpus_db, readonly=True)
+            if holding and sample_if_empty and not lost and self.store.count() == 0:
                 self.job_started.emit("Import du corpus d'exemple…")
                 sample = import_sample(self.store, progress=self._progress, cancelled=self._cancelled)
+                remember_import(self.paths, [], sample=True)
             rebuilt = self._open_index()
         except Cancelled:
             self.failed.emit(
@@ -230,6 +296,8 @@ class Writer(QObject):
         except Exception as exc:
             self.failed.emit(Failure("open", user_message(exc, self.paths)))
         finally:
+            if holding:
+                self.lock.release()
             self.data_opened.emit(DataOpened(self.index, self.status(), sample, rebuilt))
             self.job_ended.emit()
         if rebuilt is None:
@@ -257,26 +325,25 @@ class Writer(QObject):
         """Import files, folders and zips; the index follows batch by batch."""
         self.cancel_event.clear()
         try:
-            if self.store is None:
-                self.store = CorpusStore(self.paths.corpus_db)
-            self.job_started.emit("Import…")
-            indexer = ImportIndexer(self.index) if self.index is not None else None
+            store = self._writable_store()
+            self._wait_for_lock()
             try:
-                report = import_paths(
-                    self.store,
+                self.job_started.emit("Import…")
+                if self.index is None or self.index.used_as_is:
+                    self._open_index()  # opened while another program wrote: brought in step now
+                report = import_and_index(
+                    store,
+                    self.index,
                     list(paths),
-                    on_changed=indexer,
                     progress=self._progress,
                     cancelled=self._cancelled,
+                    on_phase=self.job_started.emit,
                 )
+                remember_import(self.paths, [Path(p).resolve() for p in paths])
+                if self.index is None:
+                    self._open_index()
             finally:
-                if indexer is not None:
-                    # Even after a cancel or a failure, the index follows what was committed.
-                    if indexer.rebuild_needed:
-                        self.job_started.emit("Indexation des questions importées…")
-                    indexer.finish(self._progress, never_cancelled)
-            if self.index is None:
-                self._open_index()
+                self.lock.release()
             changes = Changes(questions_added=report.added_uids, questions_updated=report.updated_uids)
             self.import_finished.emit(ImportDone(report, changes, self.status()))
             self._warm_index()
@@ -291,13 +358,17 @@ class Writer(QObject):
     def rebuild_index(self) -> None:
         self.cancel_event.clear()
         try:
-            if self.store is None:
-                self.store = CorpusStore(self.paths.corpus_db)
-            self.job_started.emit("Reconstruction de l'index de recherche…")
-            if self.index is None:
-                self._open_index()
-            else:
-                self.index.rebuild(self._progress, self._cancelled)
+            self._writable_store()
+            self._wait_for_lock()
+            try:
+                self.job_started.emit("Reconstruction de l'index de recherche…")
+                reopened = self.index is None or bool(self.index.used_as_is)
+                if reopened:
+                    self._open_index()  # rebuilds it if it is not in step
+                if self.index is not None and not (reopened and self.index.rebuilt_because):
+                    self.index.rebuild(self._progress, self._cancelled)
+            finally:
+                self.lock.release()
             self.index_rebuilt.emit(self.status())
             self._warm_index()
         except Cancelled:

@@ -36,7 +36,10 @@ def _import(paths: DataPaths, dump: Path, **indexer_options: int) -> tuple[Impor
     indexer = ImportIndexer(index, **indexer_options)
     writes: list[int] = []
     update = index.update
-    index.update = lambda uids, versions=1: (writes.append(len(uids)), update(uids, versions=versions))[1]  # type: ignore[method-assign]
+    index.update = lambda uids, versions=1, **kw: (
+        writes.append(len(uids)),
+        update(uids, versions=versions, **kw),
+    )[1]  # type: ignore[method-assign]
     corpus.import_paths(store, [dump], on_changed=indexer)
     indexer.finish()
     return indexer, writes

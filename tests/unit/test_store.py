@@ -121,7 +121,7 @@ def test_batch_is_all_or_nothing(store: CorpusStore) -> None:
     store.db.conn.execute(
         "CREATE TRIGGER boom BEFORE INSERT ON sources BEGIN SELECT RAISE(ABORT, 'disque plein'); END"
     )
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(StoreError, match="disque plein"):
         store.upsert_questions([qg6(uid="QANR5L16QG7", number=7), qg6(uid="QANR5L16QG8", number=8)])
     assert store.all_uids() == ["QANR5L16QG6"]
 
@@ -139,5 +139,5 @@ def test_newer_schema_is_refused_with_a_message(tmp_path: Path) -> None:
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "corpus.sqlite"
     path.write_bytes(b"ceci n'est pas une base" * 100)
-    with pytest.raises(StoreError, match="illisible"):
+    with pytest.raises(StoreError, match="endommagée"):
         CorpusStore(path)
