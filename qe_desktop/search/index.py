@@ -738,7 +738,7 @@ class SearchIndex:
             warnings.append("Des résultats manquent dans la base : l'index n'est pas à jour.")
         warnings = list(dict.fromkeys(warnings))
         return SearchResult(
-            query=request.query,
+            query=parsed.text,
             interpretation=parsed.interpretation,
             total=total,
             hits=tuple(hits),

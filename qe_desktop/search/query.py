@@ -1047,9 +1047,17 @@ def _plain_pins(node: _Node | None) -> Iterator[_Pin]:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Understand what a user typed.  Never raises: problems become French warnings."""
+    """Understand what a user typed.  Never raises: problems become French warnings.
+
+    ``text`` of the result is the query as read: lone surrogates (undecodable bytes of
+    a terminal's argv, a broken paste) replaced by U+FFFD, so that it can be encoded.
+    """
     warnings: list[str] = []
-    source = text or ""
+    source, replaced = without_lone_surrogates(text or "")
+    if replaced:
+        warnings.append(
+            "La recherche contenait des caractères illisibles (mauvais encodage) : remplacés par « \ufffd »."
+        )
     read = source
     if len(read) > MAX_QUERY_CHARS:
         read = read[:MAX_QUERY_CHARS]
@@ -1099,6 +1107,22 @@ def parse_query(text: str) -> ParsedQuery:
         references=tuple(compiler.pins),
         highlight={pane: marks.frozen() for pane, marks in compiler.marks.items()},
     )
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> tuple[str, bool]:
+    """``text`` with its lone surrogates replaced by U+FFFD, and whether there were any.
+
+    They come from bytes that are not UTF-8 (Python's argv on POSIX keeps them as
+    U+DC80..U+DCFF) or from a broken UTF-16 paste, and nothing can encode them.  A
+    pair that makes one character (UTF-16 halves) is joined.
+    """
+    if not _SURROGATES.search(text):
+        return text, False
+    fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count("\ufffd") > text.count("\ufffd")
 
 
 def _unpin(tree: _Node | None, pins: list[_Pin]) -> _Node | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -70,6 +71,13 @@ def test_negations_by_the_thousand_answer_as_one_does(index: SearchIndex, times:
     assert result.total == once.total > 0
     assert [h.uid for h in result.hits] == [h.uid for h in once.hits]
     assert_bounded(index, "-a " * times)
+
+
+def test_undecodable_bytes_are_replaced_and_the_result_can_be_written(index: SearchIndex) -> None:
+    result = index.search("h\udce9pital*")
+    assert result.query == "h\ufffdpital*"
+    assert result.warnings[0].startswith("La recherche contenait des caractères illisibles")
+    json.dumps(result.record(), ensure_ascii=False).encode("utf-8")
 
 
 def test_a_pattern_matching_too_many_words_searches_the_most_frequent(

@@ -350,3 +350,28 @@ def test_wildcards_highlight_as_whoosh_matches_them() -> None:
     pattern = next(p for p in parsed.marks("question").prefixes if p.startswith("re:"))
     assert re.fullmatch(pattern[3:], "hopital")
     assert not re.fullmatch(pattern[3:], "hopitaux")
+
+
+# -- text that cannot be encoded ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("h\udce9pital*", "h\ufffdpital*"),  # a Latin-1 "é" in a UTF-8 terminal's argv
+        ("\ud800 santé", "\ufffd santé"),  # a lone UTF-16 half
+    ],
+)
+def test_lone_surrogates_are_replaced_and_said(text: str, read: str) -> None:
+    parsed = parse_query(text)
+    assert parsed.text == read
+    assert parsed.warnings[0] == (
+        "La recherche contenait des caractères illisibles (mauvais encodage) : remplacés par « \ufffd »."
+    )
+    parsed.interpretation.encode("utf-8")  # nothing left that cannot be encoded
+
+
+def test_surrogate_pairs_are_joined_silently() -> None:
+    parsed = parse_query("\ud83d\ude00 santé")
+    assert parsed.text == "😀 santé"
+    assert parsed.warnings == ()
