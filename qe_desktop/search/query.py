@@ -649,7 +649,10 @@ class _Parser:
         if m:
             lo, hi = sorted((int(m[1]), int(m[2])))
             terms = [wq.Term("legislature", str(n)) for n in range(lo, hi + 1)]
-            return _Criterion(wq.Or(terms), f"législatures {lo} à {hi}")
+            words = f"législatures {lo} à {hi}"
+            if int(m[1]) > int(m[2]):
+                self._swapped("legislature", value, words)
+            return _Criterion(wq.Or(terms), words)
         m = re.fullmatch(r"\s*(\d{1,2})(?:e|ème|eme)?\s*", value)
         if not m:
             self.warnings.append(f"Législature illisible « {value} » : critère ignoré.")
@@ -657,9 +660,19 @@ class _Parser:
         return _Criterion(wq.Term("legislature", str(int(m[1]))), f"{int(m[1])}e législature")
 
     def delay(self, value: str) -> _Node | None:
+        m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*(?:j|jours?)?\s*", value)
+        if m:
+            first, last = sorted((int(m[1]), int(m[2])))
+            words = f"réponse en {first} à {last} jours"
+            if int(m[1]) > int(m[2]):
+                self._swapped("delai", value, words)
+            return _Criterion(wq.NumericRange("delai", first, last), words)
         m = re.fullmatch(r"\s*(>=|<=|>|<)?\s*(\d+)\s*(?:j|jours?)?\s*", value)
         if not m:
-            self.warnings.append(f"Délai illisible « {value} » (par exemple delai:>365) : critère ignoré.")
+            self.warnings.append(
+                f"Délai illisible « {_shown(value)} » (par exemple delai:>365 ou delai:30..90) : "
+                "critère ignoré."
+            )
             return None
         op, days = m[1] or "=", int(m[2])
         lo, hi = {
@@ -684,12 +697,18 @@ class _Parser:
         parsed = _date_range(value)
         if parsed is None:
             self.warnings.append(
-                f"Date illisible « {value} » (par exemple 2011, 2011-03, mars 2011, "
+                f"Date illisible « {_shown(value)} » (par exemple 2011, 2011-03, mars 2011, "
                 "01/03/2011..30/06/2011, >2012) : critère ignoré."
             )
             return None
-        lo, hi, words = parsed
+        lo, hi, words, swapped = parsed
+        if swapped:
+            self._swapped(name, value, f"{subject} {words}")
         return _Criterion(wq.NumericRange(target, lo, hi), f"{subject} {words}")
+
+    def _swapped(self, name: str, value: str, words: str) -> None:
+        """Say that a range typed end first (``date:2012..2011``) is searched the right way round."""
+        self.warnings.append(f"Bornes inversées dans « {name}:{value.strip()} » : échangées ({words}).")
 
 
 def _thousands(number: int) -> str:
@@ -787,7 +806,8 @@ def _month_words(month: int, year: int) -> str:
     return f"{MONTHS_FR[month - 1]} {year}"
 
 
-def _date_range(value: str) -> tuple[int | None, int | None, str] | None:
+def _date_range(value: str) -> tuple[int | None, int | None, str, bool] | None:
+    """A date criterion as typed -> (first day, last day, French words, bounds were swapped)."""
     v = value.strip()
     m = re.fullmatch(r"(>=|<=|>|<)\s*(.+)", v)
     if m:
@@ -797,10 +817,10 @@ def _date_range(value: str) -> tuple[int | None, int | None, str] | None:
         lo, hi, words = b
         plain = words.removeprefix("en ").removeprefix("le ")
         return {
-            ">": (hi + 1, None, f"après {plain}"),
-            ">=": (lo, None, f"depuis {plain}"),
-            "<": (None, lo - 1, f"avant {plain}"),
-            "<=": (None, hi, f"jusqu'à {plain}"),
+            ">": (hi + 1, None, f"après {plain}", False),
+            ">=": (lo, None, f"depuis {plain}", False),
+            "<": (None, lo - 1, f"avant {plain}", False),
+            "<=": (None, hi, f"jusqu'à {plain}", False),
         }[m[1]]
     if ".." in v:
         left, _, right = v.partition("..")
@@ -808,15 +828,19 @@ def _date_range(value: str) -> tuple[int | None, int | None, str] | None:
         rb = _bound(right) if right.strip() else None
         if (left.strip() and lb is None) or (right.strip() and rb is None) or (lb is None and rb is None):
             return None
+        # "2012..2011" (the whole first period after the second) is read the right way round.
+        swapped = lb is not None and rb is not None and lb[0] > rb[1]
+        if swapped:
+            lb, rb, left, right = rb, lb, right, left
         low = lb[0] if lb else None
         high = rb[1] if rb else None
         lw = _plain_date(left) if lb else ""
         rw = _plain_date(right) if rb else ""
         if lb and rb:
-            return low, high, f"entre {lw} et {rw}"
-        return (low, None, f"depuis {lw}") if lb else (None, high, f"jusqu'à {rw}")
+            return low, high, f"entre {lw} et {rw}", swapped
+        return (low, None, f"depuis {lw}", False) if lb else (None, high, f"jusqu'à {rw}", False)
     b = _bound(v)
-    return b
+    return None if b is None else (*b, False)
 
 
 def _plain_date(text: str) -> str:

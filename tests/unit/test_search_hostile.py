@@ -80,6 +80,17 @@ def test_undecodable_bytes_are_replaced_and_the_result_can_be_written(index: Sea
     json.dumps(result.record(), ensure_ascii=False).encode("utf-8")
 
 
+def test_a_reversed_date_range_finds_what_the_right_way_round_finds(index: SearchIndex) -> None:
+    reversed_ = index.search("date:2012..2011")
+    right = index.search("date:2011..2012")
+    assert reversed_.total == right.total > 0
+    assert [h.uid for h in reversed_.hits] == [h.uid for h in right.hits]
+    assert reversed_.interpretation == right.interpretation
+    assert reversed_.warnings == (
+        "Bornes inversées dans « date:2012..2011 » : échangées (question publiée entre 2011 et 2012).",
+    )
+
+
 def test_a_pattern_matching_too_many_words_searches_the_most_frequent(
     index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:

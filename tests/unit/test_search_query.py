@@ -375,3 +375,45 @@ def test_surrogate_pairs_are_joined_silently() -> None:
     parsed = parse_query("\ud83d\ude00 santé")
     assert parsed.text == "😀 santé"
     assert parsed.warnings == ()
+
+
+# -- reversed ranges ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "words"),
+    [
+        ("date:2012..2011", ("qdate", 20110101, 20121231), "question publiée entre 2011 et 2012"),
+        (
+            "reponse-le:30/06/2011..01/03/2011",
+            ("adate", 20110301, 20110630),
+            "réponse publiée entre 1er mars 2011 et 30 juin 2011",
+        ),
+        (
+            "date:2011-06..2011-03",
+            ("qdate", 20110301, 20110630),
+            "question publiée entre mars 2011 et juin 2011",
+        ),
+        ("delai:90..30", ("delai", 30, 90), "réponse en 30 à 90 jours"),
+    ],
+)
+def test_reversed_ranges_are_swapped_and_said(text: str, expected: tuple[str, int, int], words: str) -> None:
+    parsed = parse_query(text)
+    q = parsed.query
+    assert isinstance(q, wq.NumericRange)
+    assert (q.fieldname, q.start, q.end) == expected
+    assert parsed.interpretation == f"Interprétation : {words}"
+    assert parsed.warnings == (f"Bornes inversées dans « {text} » : échangées ({words}).",)
+
+
+def test_reversed_legislatures_are_said_too() -> None:
+    parsed = parse_query("legislature:14..12")
+    assert parsed.interpretation == "Interprétation : législatures 12 à 14"
+    assert parsed.warnings == (
+        "Bornes inversées dans « legislature:14..12 » : échangées (législatures 12 à 14).",
+    )
+
+
+def test_ranges_in_order_say_nothing() -> None:
+    for text in ("date:2011..2012", "date:2011..2011-03", "delai:30..90", "legislature:12..14"):
+        assert parse_query(text).warnings == (), text
