@@ -6,12 +6,14 @@ import argparse
 import contextlib
 import html
 import json
+import os
 import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from qe_desktop import __version__
 from qe_desktop.corpus import import_and_index
@@ -30,6 +32,7 @@ from qe_desktop.model import SORT_ORDERS, Hit, ImportReport, Question, SearchReq
 from qe_desktop.paths import DataPaths, sample_folders
 from qe_desktop.search.facets import FACET_TITLES, facet_label
 from qe_desktop.search.index import SearchIndex, SearchIndexError
+from qe_desktop.search.query import without_lone_surrogates
 from qe_desktop.store import QUICK_CHECK_SECONDS, CorpusStore, StoreError
 
 STATUS_FR = {
@@ -42,6 +45,87 @@ STATUS_FR = {
 
 class CliError(Exception):
     """A known problem to print as a French message (exit code 2)."""
+
+
+# -- terminal output -----------------------------------------------------------
+# Everything the CLI prints goes through echo() (text) or echo_json() (--json): records
+# may hold anything, e.g. an analyse with "ESC ] 0 ; … BEL" (retitles the terminal) or
+# "ESC [ 2 J" (clears it), from a database imported by an older version.
+
+#: Code points never printed as they are: C0 controls but tab and newline (ESC starts the
+#: sequences that retitle, clear or move; BEL, BS, CR rewrite what is shown), DEL, C1
+#: controls (U+009B and U+009D are CSI and OSC to some terminals), lone surrogates (no
+#: encoding can write them) and the bidirectional embeddings, overrides and isolates
+#: (they reorder the text shown around them).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to print on a terminal: each unsafe code point as a visible escape.
+
+    ``\\x1b``, ``\\u202e`` rather than U+FFFD: they say which character the record holds
+    (to find it in the database, to report it), in ASCII, so any terminal shows them.
+    Windows line ends become plain ones.
+    """
+    return _UNSAFE.sub(_escape, text.replace("\r\n", "\n"))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+@dataclass(frozen=True, slots=True)
+class Bold:
+    """Text the CLI itself sets in bold: in bold on a terminal, between [ ] otherwise."""
+
+    text: str
+
+
+#: Output with the CLI's own bold marks: data is never markup, so it cannot forge them.
+Styled = Sequence[str | Bold]
+
+
+def echo(
+    text: str | Styled = "", *, file: TextIO | None = None, end: str = "\n", flush: bool = False
+) -> None:
+    """Print ``text`` through :func:`terminal_text` (to stdout, or ``file``)."""
+    stream = sys.stdout if file is None else file
+    parts = [text] if isinstance(text, str) else text
+    tty = stream.isatty()
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, Bold):
+            shown = terminal_text(part.text)
+            out.append(f"\x1b[1m{shown}\x1b[0m" if tty else f"[{shown}]")
+        else:
+            out.append(terminal_text(part))
+    line = "".join(out)
+    # A terminal whose encoding lacks a character (latin-1 has no "…"): escaped, not a crash.
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    line = line.encode(encoding, "backslashreplace").decode(encoding)
+    print(line, file=stream, end=end, flush=flush)
+
+
+def echo_json(record: Any) -> None:
+    """Print a record as JSON (``--json``): exact, and as safe on a terminal as :func:`echo`.
+
+    json.dumps escapes C0 controls, not DEL, C1 controls, lone surrogates or bidi
+    controls: those are written as ``\\uXXXX`` escapes, which JSON reads back the same.
+    """
+    text = json.dumps(record, ensure_ascii=False, indent=2)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding, "surrogatepass")
+    except UnicodeEncodeError:
+        # A terminal whose encoding lacks a character: every non-ASCII one escaped.
+        text = json.dumps(record, ensure_ascii=True, indent=2)
+    print(_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
+
+
+def _argv_text(value: str) -> str:
+    """Text from the command line, encodable: bytes that were not UTF-8 become U+FFFD."""
+    return without_lone_surrogates(value)[0]
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -60,6 +144,7 @@ class _FrenchParser(argparse.ArgumentParser):
         )
 
     def error(self, message: str) -> Any:
+        message = terminal_text(message)  # it may quote the command line
         self.print_usage(sys.stderr)
         message = (
             message.replace("the following arguments are required", "arguments obligatoires manquants")
@@ -77,8 +162,8 @@ def _data_paths(args: argparse.Namespace) -> DataPaths:
 def _say(message: str) -> None:
     """A notice on stderr (the results stay alone on stdout)."""
     if sys.stderr.isatty():
-        print(file=sys.stderr)
-    print(f"qe-desktop : {message}", file=sys.stderr, flush=True)
+        echo(file=sys.stderr)
+    echo(f"qe-desktop : {message}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager
@@ -219,11 +304,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 index.close()
         remember_import(paths, [Path(p).resolve() for p in args.paths], sample=args.sample)
     if not args.json and sys.stderr.isatty():
-        print(file=sys.stderr)
+        echo(file=sys.stderr)
     if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+        echo_json(report_json(report))
     else:
-        print(format_report(report))
+        echo(format_report(report))
     return 1 if report.rejected or report.cancelled else 0
 
 
@@ -232,11 +317,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _resolve_one(store: CorpusStore, ref: str) -> Question:
     uids = store.find_uids(ref)
+    # Messages escaped here: main() prints them as they are.
     if not uids:
-        raise CliError(f"aucune question ne correspond à « {ref} »")
+        raise CliError(terminal_text(f"aucune question ne correspond à « {ref} »"))
     if len(uids) > 1:
         listed = ", ".join(uids[:10])
-        raise CliError(f"« {ref} » est ambigu : {listed}. Précisez la législature, par ex. 13-{ref}.")
+        raise CliError(
+            terminal_text(f"« {ref} » est ambigu : {listed}. Précisez la législature, par ex. 13-{ref}.")
+        )
     question = store.get(uids[0])
     assert question is not None
     return question
@@ -289,9 +377,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     with _reading(args) as (_, _, store):
         question = _resolve_one(store, args.ref)
     if args.json:
-        print(json.dumps(question.record(), ensure_ascii=False, indent=2))
+        echo_json(question.record())
     else:
-        print(format_question(question))
+        echo(format_question(question))
     return 0
 
 
@@ -304,25 +392,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         total = store.count()
         refs = store.reference_counts()
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "data_dir": str(paths.root),
-                    "total": total,
-                    "counts": rows,
-                    "reference": refs,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        echo_json({"data_dir": str(paths.root), "total": total, "counts": rows, "reference": refs})
         return 0
-    print(f"Dossier de données : {paths.root}")
-    print(f"Questions : {total}")
+    echo(f"Dossier de données : {paths.root}")
+    echo(f"Questions : {total}")
     for row in rows:
         status = STATUS_FR.get(row["status"], row["status"])
-        print(f"  {row['legislature']}e législature, {row['type']}, {status} : {row['count']}")
-    print(f"Référentiel AMO : {refs['acteurs']} députés, {refs['organes']} organes")
+        echo(f"  {row['legislature']}e législature, {row['type']}, {status} : {row['count']}")
+    echo(f"Référentiel AMO : {refs['acteurs']} députés, {refs['organes']} organes")
     return 0
 
 
@@ -369,7 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("show", parents=[common], help="affiche une question")
-    p.add_argument("ref", metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851")
+    p.add_argument(
+        "ref", type=_argv_text, metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
+    )
     p.add_argument("--json", action="store_true", help="la fiche en JSON")
     p.set_defaults(func=cmd_show)
 
@@ -399,9 +478,10 @@ def _stderr_progress() -> Any:
             return
         last[0] = step
         if tty:
-            print(f"\r{message[:100]:<100}", end="", file=sys.stderr, flush=True)
+            print("\r", end="", file=sys.stderr)
+            echo(f"{message[:100]:<100}", end="", file=sys.stderr, flush=True)
         else:
-            print(message, file=sys.stderr, flush=True)
+            echo(message, file=sys.stderr, flush=True)
 
     return progress
 
@@ -425,13 +505,17 @@ def _open_index(
 _BOLD = re.compile(r"<b>(.*?)</b>", re.DOTALL)
 
 
-def _terminal_snippet(snippet: str) -> str:
-    """``<b>…</b>`` marks as bold on a terminal, as [ ] otherwise; entities decoded."""
-    replacement = "\x1b[1m\\1\x1b[0m" if sys.stdout.isatty() else "[\\1]"
-    return html.unescape(_BOLD.sub(replacement, snippet))
+def _terminal_snippet(snippet: str) -> list[str | Bold]:
+    """A snippet's ``<b>…</b>`` marks as :class:`Bold`, entities decoded.
+
+    The snippet is HTML whose text was escaped: its only tags are the marks.
+    """
+    pieces = _BOLD.split(snippet)
+    # split() with one group: text, marked text, text, marked text, …, text.
+    return [Bold(html.unescape(p)) if i % 2 else html.unescape(p) for i, p in enumerate(pieces) if p]
 
 
-def format_hit(position: int, hit: Hit) -> str:
+def format_hit(position: int, hit: Hit) -> list[str | Bold]:
     """One hit as readable French lines."""
     ref = f"{hit.legislature}-{hit.number}{hit.type}" if hit.number is not None else hit.uid
     head = [ref]
@@ -450,11 +534,12 @@ def format_hit(position: int, hit: Hit) -> str:
         lines.append(f"   {hit.analyse}")
     if hit.author:
         lines.append(f"   {hit.author}" + (f" ({hit.group_abbrev})" if hit.group_abbrev else ""))
+    out: list[str | Bold] = ["\n".join(lines)]
     if hit.question_snippet:
-        lines.append(f"   Question : {_terminal_snippet(hit.question_snippet)}")
+        out += ["\n   Question : ", *_terminal_snippet(hit.question_snippet)]
     if hit.answer_snippet:
-        lines.append(f"   Réponse : {_terminal_snippet(hit.answer_snippet)}")
-    return "\n".join(lines)
+        out += ["\n   Réponse : ", *_terminal_snippet(hit.answer_snippet)]
+    return out
 
 
 _SORT_WORDS = {
@@ -465,8 +550,8 @@ _SORT_WORDS = {
 }
 
 
-def format_result(result: SearchResult, *, facets: bool = True) -> str:
-    """A search result as readable French text."""
+def format_result(result: SearchResult, *, facets: bool = True) -> list[str | Bold]:
+    """A search result as readable French text, the matched words of its snippets in :class:`Bold`."""
     lines = [result.interpretation]
     lines.extend(f"Attention : {w}" for w in result.warnings)
     if not result.total:
@@ -477,17 +562,18 @@ def format_result(result: SearchResult, *, facets: bool = True) -> str:
         first = result.offset + 1
         last = result.offset + len(result.hits)
         count += f" ({first} à {last}, {_SORT_WORDS.get(result.sort, result.sort)})." if result.hits else "."
-    lines += [count, ""]
+    lines.append(count)
+    out: list[str | Bold] = ["\n".join(lines)]
     for i, hit in enumerate(result.hits, start=result.offset + 1):
-        lines += [format_hit(i, hit), ""]
+        out += ["\n\n", *format_hit(i, hit)]
     shown = [(name, values) for name, values in result.facets.items() if values] if facets else []
     if shown and result.total:
-        lines.append("Répartition des résultats :")
+        out.append("\n\nRépartition des résultats :")
         for name, values in shown:
             items = ", ".join(f"{facet_label(name, v)} ({c})" for v, c in values[:8])
             more = f", … ({len(values) - 8} autres)" if len(values) > 8 else ""
-            lines.append(f"  {FACET_TITLES.get(name, name)} : {items}{more}")
-    return "\n".join(lines).rstrip()
+            out.append(f"\n  {FACET_TITLES.get(name, name)} : {items}{more}")
+    return out
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -499,7 +585,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     for f in args.filtre:
         if "=" not in f:
-            raise CliError(f"filtre illisible : « {f} » (attendu : champ=valeur, par ex. rubrique=santé)")
+            raise CliError(
+                terminal_text(f"filtre illisible : « {f} » (attendu : champ=valeur, par ex. rubrique=santé)")
+            )
     with _reading(args) as (paths, access, store):
         index = _open_index(paths, store, readonly=access.readonly_reason)
         try:
@@ -509,9 +597,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         finally:
             index.close()
     if args.json:
-        print(json.dumps(result.record(), ensure_ascii=False, indent=2))
+        echo_json(result.record())
     else:
-        print(format_result(result))
+        echo(format_result(result))
     return 0
 
 
@@ -521,13 +609,13 @@ def cmd_similar(args: argparse.Namespace) -> int:
         try:
             result = index.similar(args.ref, limit=args.limit)
         except SearchIndexError as exc:
-            raise CliError(str(exc)) from exc
+            raise CliError(terminal_text(str(exc))) from exc
         finally:
             index.close()
     if args.json:
-        print(json.dumps(result.record(), ensure_ascii=False, indent=2))
+        echo_json(result.record())
     else:
-        print(format_result(result, facets=False))
+        echo(format_result(result, facets=False))
     return 0
 
 
@@ -553,8 +641,8 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         finally:
             index.close()
     if sys.stderr.isatty():
-        print(file=sys.stderr)
-    print(f"Index de recherche reconstruit : {count} questions en {time.monotonic() - started:.1f} s.")
+        echo(file=sys.stderr)
+    echo(f"Index de recherche reconstruit : {count} questions en {time.monotonic() - started:.1f} s.")
     return 0
 
 
@@ -576,6 +664,7 @@ def _add_search_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--filtre",
+        type=_argv_text,
         action="append",
         default=[],
         metavar="CHAMP=VALEUR",
@@ -585,7 +674,9 @@ def _add_search_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("similar", parents=[common], help="les questions les plus proches d'une question")
-    p.add_argument("ref", metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851")
+    p.add_argument(
+        "ref", type=_argv_text, metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
+    )
     p.add_argument("--limit", type=int, default=10, metavar="N", help="nombre de questions (10)")
     p.add_argument("--json", action="store_true", help="résultats en JSON")
     p.set_defaults(func=cmd_similar)
@@ -603,11 +694,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.func(args)
         return result
     except (CliError, StoreError, DataFolderError, SearchIndexError) as exc:
-        print(f"qe-desktop : {exc}", file=sys.stderr)
+        echo(f"qe-desktop : {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\nqe-desktop : interrompu", file=sys.stderr)
+        echo("\nqe-desktop : interrompu", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say, and no traceback at exit.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

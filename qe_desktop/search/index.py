@@ -673,6 +673,7 @@ class SearchIndex:
             fast = snap.fast
             pinned = self._pinned_docs(fast, table, parsed)
             matched = fast.all_docs() if parsed.query is None else fast.docs(parsed.query)
+            warnings.extend(_capped_patterns(fast, parsed.query))
             docset = matched.union(pinned) if pinned else matched
             final, facets = table.filter_and_count(docset, filters)
             final_set = set(final) if (filters or pinned) else docset
@@ -696,8 +697,9 @@ class SearchIndex:
         hits = self._hits(snap, page, parsed, request.snippets)
         if len(hits) < len(page):
             warnings.append("Des résultats manquent dans la base : l'index n'est pas à jour.")
+        warnings = list(dict.fromkeys(warnings))
         return SearchResult(
-            query=request.query,
+            query=parsed.text,
             interpretation=parsed.interpretation,
             total=total,
             hits=tuple(hits),
@@ -810,6 +812,32 @@ class SearchIndex:
             total=len(hits),
             hits=tuple(hits),
         )
+
+
+def _capped_patterns(fast: FastSearch, query: Any) -> list[str]:
+    """A French warning for each prefix, wildcard or fuzzy word that matched more words than
+    are searched (``fastquery.MAX_EXPANSION``)."""
+    if query is None:
+        return []
+    out: list[str] = []
+    for leaf in query.leaves():
+        if not isinstance(leaf, wq.MultiTerm) or not leaf.field():
+            continue
+        searched, matched = fast.expansion(leaf)
+        if searched >= matched:
+            continue
+        if isinstance(leaf, wq.Prefix):
+            pattern = f"{leaf.text}*"
+        elif isinstance(leaf, wq.FuzzyTerm):
+            pattern = f"{leaf.text}~{leaf.maxdist}"
+        else:
+            pattern = str(leaf.text)
+        count = f"{searched:,}".replace(",", "\u202f")
+        out.append(
+            f"Le motif « {pattern} » correspond à plus de {count} mots : "
+            f"seuls les {count} plus fréquents sont cherchés."
+        )
+    return out
 
 
 def _leg(table: DocTable, docnum: int) -> int:

@@ -20,11 +20,19 @@
 warning and the rest is searched.  The result carries the Whoosh query,
 the interpretation in French words, the references to pin and the terms to
 highlight.
+
+Whatever is typed or pasted, the work is bounded: the text read
+(``MAX_QUERY_CHARS``), the terms searched (``MAX_QUERY_TERMS``), the depth of
+parentheses (``MAX_NESTING``, so the recursive parser never meets Python's
+recursion limit) and the jokers of one word (``MAX_JOKERS``); what is left
+out is said in a warning.  Prefixes, wildcards and fuzzy words are capped at
+their expansion (``fastquery.MAX_EXPANSION``).
 """
 
 from __future__ import annotations
 
 import calendar
+import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +45,33 @@ from qe_desktop.dates import format_date_fr, month_number
 from qe_desktop.references import Reference, parse_reference
 from qe_desktop.search import analysis
 from qe_desktop.search.facets import STATUS_LABELS, STATUS_WORDS
+
+# -- bounds ----------------------------------------------------------------------
+# Far above what a person types or pastes, far below what makes a search slow.
+
+#: Characters of a query read; the rest is ignored.  A pasted page of text is about
+#: 3,000 characters; this keeps the lexer and the parser (linear) in milliseconds.
+MAX_QUERY_CHARS = 20_000
+#: Terms searched: words (each word of an expression counts), patterns, criteria,
+#: question numbers.  A pasted paragraph of a few hundred words passes, as words or as
+#: an expression; beyond, each term costs a scan of its postings (a few ms at 133,000
+#: questions), so the rest is dropped.
+MAX_QUERY_TERMS = 1_000
+#: Levels of parentheses kept.  People write two or three; the parser is recursive
+#: (four Python frames a level), so deeper ones are dropped, never a RecursionError.
+MAX_NESTING = 16
+#: Jokers (``*``, ``?``) in one word: ``h?pit*`` has two.  ``a*a*a*…`` is a slip of the
+#: keyboard, not a word anyone means, and every joker is one more step of the expression
+#: each word of the index (and of every text highlighted) is matched against.
+MAX_JOKERS = 5
+#: Words with a joker or a tolerance (``hôpit*``, ``h?pital``, ``hopitl~``): each one
+#: walks the index's word list (a fuzzy word: about 0.2 s at 20,000 questions) and may
+#: search up to ``fastquery.MAX_EXPANSION`` words per field.  People write one or two.
+MAX_PATTERNS = 5
+#: Longest word read as a fuzzy word (``mot~``): the longest French words have about
+#: 25 letters, and matching a fuzzy word costs in proportion to its length (4 s for
+#: 2,000 letters at 20,000 questions).
+MAX_FUZZY_CHARS = 40
 
 # -- highlight terms -------------------------------------------------------------
 
@@ -192,7 +227,31 @@ def _lex(text: str, warnings: list[str]) -> list[_Tok]:
             continue
         out.append(_Tok("WORD", word, negate=negate_next))
         negate_next = False
-    return _merge_dates(out)
+    return _merge_dates(_shallow(out, warnings))
+
+
+def _shallow(toks: list[_Tok], warnings: list[str]) -> list[_Tok]:
+    """Parentheses nested deeper than ``MAX_NESTING`` dropped, with their closing ones."""
+    out: list[_Tok] = []
+    kept: list[bool] = []  # for each open parenthesis: was it kept?
+    depth = 0
+    for tok in toks:
+        if tok.kind == "(":
+            keep = depth < MAX_NESTING
+            kept.append(keep)
+            if not keep:
+                warnings.append(
+                    f"Parenthèses imbriquées sur plus de {MAX_NESTING} niveaux : "
+                    "les plus profondes sont ignorées."
+                )
+                continue
+            depth += 1
+        elif tok.kind == ")" and kept:
+            if not kept.pop():
+                continue
+            depth -= 1
+        out.append(tok)
+    return out
 
 
 def _merge_dates(toks: list[_Tok]) -> list[_Tok]:
@@ -459,9 +518,21 @@ class _Parser:
         if m and m[1]:
             dist = int(m[2]) if m[2] else 1
             if dist > 2:
-                self.warnings.append(f"« {text} » : au plus 2 fautes tolérées.")
+                self.warnings.append(f"« {_shown(text)} » : au plus 2 fautes tolérées.")
                 dist = 2
+            if len(m[1]) > MAX_FUZZY_CHARS:
+                self.warnings.append(
+                    f"« {_shown(text)} » : mot de plus de {MAX_FUZZY_CHARS} lettres, "
+                    "cherché sans faute tolérée."
+                )
+                return self.word(m[1], scope)
             return _Text(m[1], scope, "fuzzy", dist)
+        jokers = text.count("*") + text.count("?")
+        if jokers > MAX_JOKERS:
+            self.warnings.append(
+                f"« {_shown(text)} » : plus de {MAX_JOKERS} jokers (* ou ?) dans un même mot : ignoré."
+            )
+            return None
         if text.endswith("*") and "*" not in text[:-1] and "?" not in text:
             stem = text[:-1]
             if len(analysis.fold(stem)) < 2:
@@ -472,7 +543,7 @@ class _Parser:
             return _Text(stem, scope, "prefix")
         if "*" in text or "?" in text:
             if len(analysis.fold(text.replace("*", "").replace("?", ""))) < 2:
-                self.warnings.append(f"« {text} » : joker trop large, ignoré.")
+                self.warnings.append(f"« {_shown(text)} » : joker trop large, ignoré.")
                 return None
             return _Text(text, scope, "wildcard")
         if not analysis.tokens(text):
@@ -578,7 +649,10 @@ class _Parser:
         if m:
             lo, hi = sorted((int(m[1]), int(m[2])))
             terms = [wq.Term("legislature", str(n)) for n in range(lo, hi + 1)]
-            return _Criterion(wq.Or(terms), f"législatures {lo} à {hi}")
+            words = f"législatures {lo} à {hi}"
+            if int(m[1]) > int(m[2]):
+                self._swapped("legislature", value, words)
+            return _Criterion(wq.Or(terms), words)
         m = re.fullmatch(r"\s*(\d{1,2})(?:e|ème|eme)?\s*", value)
         if not m:
             self.warnings.append(f"Législature illisible « {value} » : critère ignoré.")
@@ -586,9 +660,19 @@ class _Parser:
         return _Criterion(wq.Term("legislature", str(int(m[1]))), f"{int(m[1])}e législature")
 
     def delay(self, value: str) -> _Node | None:
+        m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*(?:j|jours?)?\s*", value)
+        if m:
+            first, last = sorted((int(m[1]), int(m[2])))
+            words = f"réponse en {first} à {last} jours"
+            if int(m[1]) > int(m[2]):
+                self._swapped("delai", value, words)
+            return _Criterion(wq.NumericRange("delai", first, last), words)
         m = re.fullmatch(r"\s*(>=|<=|>|<)?\s*(\d+)\s*(?:j|jours?)?\s*", value)
         if not m:
-            self.warnings.append(f"Délai illisible « {value} » (par exemple delai:>365) : critère ignoré.")
+            self.warnings.append(
+                f"Délai illisible « {_shown(value)} » (par exemple delai:>365 ou delai:30..90) : "
+                "critère ignoré."
+            )
             return None
         op, days = m[1] or "=", int(m[2])
         lo, hi = {
@@ -613,12 +697,28 @@ class _Parser:
         parsed = _date_range(value)
         if parsed is None:
             self.warnings.append(
-                f"Date illisible « {value} » (par exemple 2011, 2011-03, mars 2011, "
+                f"Date illisible « {_shown(value)} » (par exemple 2011, 2011-03, mars 2011, "
                 "01/03/2011..30/06/2011, >2012) : critère ignoré."
             )
             return None
-        lo, hi, words = parsed
+        lo, hi, words, swapped = parsed
+        if swapped:
+            self._swapped(name, value, f"{subject} {words}")
         return _Criterion(wq.NumericRange(target, lo, hi), f"{subject} {words}")
+
+    def _swapped(self, name: str, value: str, words: str) -> None:
+        """Say that a range typed end first (``date:2012..2011``) is searched the right way round."""
+        self.warnings.append(f"Bornes inversées dans « {name}:{value.strip()} » : échangées ({words}).")
+
+
+def _thousands(number: int) -> str:
+    """``20 000``: thousands apart by a narrow no-break space, as French writes them."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def _shown(text: str, width: int = 40) -> str:
+    """A word as quoted in a warning: a pasted wall of text cut short."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _scope(node: _Node, scope: str) -> None:
@@ -706,7 +806,8 @@ def _month_words(month: int, year: int) -> str:
     return f"{MONTHS_FR[month - 1]} {year}"
 
 
-def _date_range(value: str) -> tuple[int | None, int | None, str] | None:
+def _date_range(value: str) -> tuple[int | None, int | None, str, bool] | None:
+    """A date criterion as typed -> (first day, last day, French words, bounds were swapped)."""
     v = value.strip()
     m = re.fullmatch(r"(>=|<=|>|<)\s*(.+)", v)
     if m:
@@ -716,10 +817,10 @@ def _date_range(value: str) -> tuple[int | None, int | None, str] | None:
         lo, hi, words = b
         plain = words.removeprefix("en ").removeprefix("le ")
         return {
-            ">": (hi + 1, None, f"après {plain}"),
-            ">=": (lo, None, f"depuis {plain}"),
-            "<": (None, lo - 1, f"avant {plain}"),
-            "<=": (None, hi, f"jusqu'à {plain}"),
+            ">": (hi + 1, None, f"après {plain}", False),
+            ">=": (lo, None, f"depuis {plain}", False),
+            "<": (None, lo - 1, f"avant {plain}", False),
+            "<=": (None, hi, f"jusqu'à {plain}", False),
         }[m[1]]
     if ".." in v:
         left, _, right = v.partition("..")
@@ -727,15 +828,19 @@ def _date_range(value: str) -> tuple[int | None, int | None, str] | None:
         rb = _bound(right) if right.strip() else None
         if (left.strip() and lb is None) or (right.strip() and rb is None) or (lb is None and rb is None):
             return None
+        # "2012..2011" (the whole first period after the second) is read the right way round.
+        swapped = lb is not None and rb is not None and lb[0] > rb[1]
+        if swapped:
+            lb, rb, left, right = rb, lb, right, left
         low = lb[0] if lb else None
         high = rb[1] if rb else None
         lw = _plain_date(left) if lb else ""
         rw = _plain_date(right) if rb else ""
         if lb and rb:
-            return low, high, f"entre {lw} et {rw}"
-        return (low, None, f"depuis {lw}") if lb else (None, high, f"jusqu'à {rw}")
+            return low, high, f"entre {lw} et {rw}", swapped
+        return (low, None, f"depuis {lw}", False) if lb else (None, high, f"jusqu'à {rw}", False)
     b = _bound(v)
-    return b
+    return None if b is None else (*b, False)
 
 
 def _plain_date(text: str) -> str:
@@ -767,6 +872,29 @@ class _Compiler:
         self.marks: dict[str, _Marks] = {pane: _Marks() for pane in PANES}
         self.pins: list[Reference] = []
         self.pin_labels: list[str] = []
+        # What is left of the bounds; leaves beyond them compile to nothing (and are said).
+        self.terms_left = MAX_QUERY_TERMS
+        self.patterns_left = MAX_PATTERNS
+        self.terms_dropped = False
+        self.patterns_dropped = False
+
+    def spend(self, terms: int) -> int:
+        """Take up to ``terms`` from the budget of terms: how many were granted."""
+        granted = min(terms, self.terms_left)
+        self.terms_left -= granted
+        if granted < terms:
+            self.terms_dropped = True
+        return granted
+
+    def spend_pattern(self) -> bool:
+        """Take one pattern (prefix, wildcard, fuzzy word) from its budget, and one term."""
+        if not self.patterns_left:
+            self.patterns_dropped = True
+            return False
+        if not self.spend(1):
+            return False
+        self.patterns_left -= 1
+        return True
 
     def _panes(self, scope: str | None) -> list[_Marks]:
         if scope is None:
@@ -799,8 +927,14 @@ class _Compiler:
                 return None, ""
             return wq.Not(inner), f"sauf {words}"
         if isinstance(node, _Criterion):
+            # A legislature range is as many terms as legislatures.
+            cost = max(1, len(list(node.query.leaves())))
+            if self.spend(cost) < cost:
+                return None, ""
             return node.query, node.words
         if isinstance(node, _Pin):
+            if not self.spend(1):
+                return None, ""
             if not negated:
                 self.pins.append(node.ref)
                 self.pin_labels.append(node.label)
@@ -811,12 +945,18 @@ class _Compiler:
 
     def text(self, node: _Text, negated: bool) -> tuple[Any, str]:
         scope = node.scope
+        paid = False
         where = f" {_SCOPE_WORDS[scope]}" if scope else ""
         panes = [] if negated else self._panes(scope)
         if node.kind in ("phrase", "near") or (node.kind == "word" and len(analysis.tokens(node.text)) > 1):
-            terms = analysis.tokens(node.text)
+            every = analysis.tokens(node.text)
+            # A pasted expression longer than what is left of the budget: its first words.
+            terms = every[: self.spend(len(every))]
+            paid = True
+            if not terms:
+                return None, ""
             if len(terms) == 1:
-                node = _Text(node.text, scope)
+                node = _Text(node.text if len(every) == 1 else terms[0], scope)
             else:
                 fields = _exact_fields(scope)
                 if node.kind == "near":
@@ -826,12 +966,17 @@ class _Compiler:
                     ]
                     for m in panes:
                         m.exact.update(terms)
-                    shown = ", ".join(f"« {t} »" for t in node.text.split())
+                    shown = ", ".join(
+                        f"« {t} »" for t in (node.text.split() if len(terms) == len(every) else terms)
+                    )
                     return _or(queries), f"{shown} à moins de {node.arg} mots d'écart{where}"
                 queries = [wq.Phrase(f, terms, boost=b) for f, b in fields]
                 for m in panes:
                     m.phrases.append(tuple(terms))
-                return _or(queries), f"l'expression exacte « {node.text.strip()} »{where}"
+                shown = node.text.strip() if len(terms) == len(every) else " ".join(terms) + " …"
+                return _or(queries), f"l'expression exacte « {shown} »{where}"
+        if node.kind in ("prefix", "wildcard", "fuzzy") and not self.spend_pattern():
+            return None, ""
         if node.kind == "prefix":
             prefix = analysis.fold(node.text)
             for m in panes:
@@ -840,7 +985,9 @@ class _Compiler:
             return _or(queries), f"les mots commençant par « {node.text} »{where}"
         if node.kind == "wildcard":
             pattern = analysis.fold(node.text)
-            regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+            # The expression Whoosh matches the pattern with: its atomic groups do not backtrack,
+            # where "a.*a.*a.*…" tries a number of ways that grows as a power of the word's length.
+            regex = fnmatch.translate(pattern)
             for m in panes:
                 m.prefixes.append("re:" + regex)
             queries = [wq.Wildcard(f, pattern, boost=b) for f, b in _exact_fields(scope)]
@@ -849,6 +996,8 @@ class _Compiler:
         if not terms:
             return None, ""
         term = terms[0]
+        if node.kind == "word" and not paid and not self.spend(1):
+            return None, ""
         if node.kind == "fuzzy":
             for m in panes:
                 m.fuzzy.append((term, node.arg))
@@ -922,28 +1071,47 @@ def _plain_pins(node: _Node | None) -> Iterator[_Pin]:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    """Understand what a user typed.  Never raises: problems become French warnings."""
+    """Understand what a user typed.  Never raises: problems become French warnings.
+
+    ``text`` of the result is the query as read: lone surrogates (undecodable bytes of
+    a terminal's argv, a broken paste) replaced by U+FFFD, so that it can be encoded.
+    """
     warnings: list[str] = []
-    source = text or ""
-    try:
-        toks = _lex(source, warnings)
-        tree = _Parser(toks, warnings).parse()
-        tree = _drop_stop_words(tree)
-        # A reference typed on its own, or beside words: pin the question(s) first; the
-        # words still search, and a bare number also finds the texts that cite it.
-        pins = list(_plain_pins(tree))
-        if pins:
-            tree = _unpin(tree, pins)
-        compiler = _Compiler()
-        for pin in pins:
+    source, replaced = without_lone_surrogates(text or "")
+    if replaced:
+        warnings.append(
+            "La recherche contenait des caractères illisibles (mauvais encodage) : remplacés par « \ufffd »."
+        )
+    read = source
+    if len(read) > MAX_QUERY_CHARS:
+        read = read[:MAX_QUERY_CHARS]
+        warnings.append(
+            f"Recherche trop longue : seuls ses {_thousands(MAX_QUERY_CHARS)} premiers caractères sont lus."
+        )
+    toks = _lex(read, warnings)
+    tree = _Parser(toks, warnings).parse()
+    tree = _drop_stop_words(tree)
+    # A reference typed on its own, or beside words: pin the question(s) first; the
+    # words still search, and a bare number also finds the texts that cite it.
+    pins = list(_plain_pins(tree))
+    if pins:
+        tree = _unpin(tree, pins)
+    compiler = _Compiler()
+    for pin in pins:
+        if compiler.spend(1):
             compiler.pins.append(pin.ref)
             compiler.pin_labels.append(pin.label)
-        query, words = (None, "") if tree is None else compiler.compile(tree)
-        if query is None and pins:
-            query = wq.NullQuery  # only the pinned questions
-    except RecursionError:
-        warnings.append("Recherche trop imbriquée : cherchée comme une suite de mots.")
-        return _fallback(source, warnings)
+    query, words = (None, "") if tree is None else compiler.compile(tree)
+    if query is None and compiler.pins:
+        query = wq.NullQuery  # only the pinned questions
+    if compiler.patterns_dropped:
+        warnings.append(
+            f"Plus de {MAX_PATTERNS} mots à joker (* ou ?) ou approchés (~) : les suivants sont ignorés."
+        )
+    if compiler.terms_dropped:
+        warnings.append(
+            f"Recherche trop longue : seuls ses {_thousands(MAX_QUERY_TERMS)} premiers termes sont cherchés."
+        )
     if isinstance(tree, _Bool) and tree.op == "OR" and words.startswith("(") and words.endswith(")"):
         words = words[1:-1]
     parts = []
@@ -965,6 +1133,22 @@ def parse_query(text: str) -> ParsedQuery:
     )
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> tuple[str, bool]:
+    """``text`` with its lone surrogates replaced by U+FFFD, and whether there were any.
+
+    They come from bytes that are not UTF-8 (Python's argv on POSIX keeps them as
+    U+DC80..U+DCFF) or from a broken UTF-16 paste, and nothing can encode them.  A
+    pair that makes one character (UTF-16 halves) is joined.
+    """
+    if not _SURROGATES.search(text):
+        return text, False
+    fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return fixed, fixed.count("\ufffd") > text.count("\ufffd")
+
+
 def _unpin(tree: _Node | None, pins: list[_Pin]) -> _Node | None:
     """Remove pinned references from the text query; a bare number stays as a word."""
 
@@ -984,20 +1168,3 @@ def _unpin(tree: _Node | None, pins: list[_Pin]) -> _Node | None:
                 items.append(item)
         return _and(items)
     return tree
-
-
-def _fallback(text: str, warnings: list[str]) -> ParsedQuery:
-    words = [w for w in analysis.tokens(text) if analysis.stem_key(w)]
-    marks = _Marks()
-    queries = []
-    for w in words[:50]:
-        key = analysis.stem_key(w)
-        assert key is not None
-        marks.stems.add(key)
-        queries.append(wq.Or([wq.Term(f, key, boost=b) for f, b in DEFAULT_FIELDS]))
-    query = wq.And(queries) if queries else None
-    shown = " et ".join(f"« {w} »" for w in words[:50]) or "toutes les questions"
-    frozen = marks.frozen()
-    return ParsedQuery(
-        text, query, f"Interprétation : {shown}", tuple(warnings), (), {p: frozen for p in PANES}
-    )

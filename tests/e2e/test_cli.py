@@ -91,6 +91,21 @@ def test_show_unknown_and_ambiguous_references_in_french(sample_data: Path) -> N
     assert "aucune question ne correspond" in missing.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="argv is UTF-16 there, never undecodable bytes")
+def test_command_line_bytes_that_are_not_utf8_are_read_without_a_crash(sample_data: Path) -> None:
+    # "hépital*" typed in a Latin-1 terminal: the byte 0xE9 alone is not UTF-8.
+    result = run(sample_data, "search", os.fsdecode(b"h\xe9pital*"))
+    assert result.returncode == 0, result.stderr
+    assert "Attention : La recherche contenait des caractères illisibles" in result.stdout
+    assert "Interprétation : les mots commençant par « h\ufffdpital »" in result.stdout
+    shown = run(sample_data, "show", os.fsdecode(b"\xff"))
+    assert shown.returncode == 2
+    assert shown.stderr == "qe-desktop : aucune question ne correspond à « \ufffd »\n"
+    similar = run(sample_data, "similar", os.fsdecode(b"\xff"))
+    assert similar.returncode == 2
+    assert "Traceback" not in similar.stderr
+
+
 def test_bad_files_are_reported_and_nothing_is_lost(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     good = DATA / "amo" / "organe" / "PO800496.json"

@@ -40,6 +40,7 @@ QUERIES = [
     "(Gaucho OR Linky) NOT compteurs",
     "Gaucho OU Linky",
     "SAUF hôpital",
+    "SAUF hôpital SAUF Carhaix -abeilles",
     "télécom*",
     "h?pital",
     "hopitl~",

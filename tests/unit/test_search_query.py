@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import query as wq
 
+from qe_desktop.search import query
 from qe_desktop.search.query import parse_query
 
 
@@ -235,3 +238,182 @@ def test_highlight_terms_per_pane() -> None:
 def test_never_raises(text: str) -> None:
     parsed = parse_query(text)
     assert parsed.interpretation.startswith("Interprétation : ")
+
+
+# -- bounds: whatever is typed or pasted, the work is bounded and said ------------
+
+
+def searched_terms(query: object) -> int:
+    """How many terms a Whoosh query searches: each word of a phrase or proximity counts."""
+    if query is None or query is wq.NullQuery:
+        return 0
+    assert isinstance(query, wq.Query)
+    total = 0
+    for leaf in query.leaves():
+        if isinstance(leaf, wq.Phrase):
+            total += len(leaf.words)
+        elif hasattr(leaf, "qs"):  # SpanNear2
+            total += len(leaf.qs)
+        else:
+            total += 1
+    return total
+
+
+#: Fields one typed term is searched in, at most (a fuzzy word: four exact fields, three stemmed).
+FIELDS_PER_TERM = 7
+
+
+def distinct_words(count: int) -> list[str]:
+    """``count`` different made-up words of letters only (one term each, not stop words)."""
+    return ["mot" + "".join(chr(97 + i // 26**k % 26) for k in range(3)) for i in range(count)]
+
+
+def test_a_pasted_paragraph_is_searched_whole_as_words_and_as_an_expression() -> None:
+    words = distinct_words(400)
+    paragraph = " ".join(words)
+    parsed = parse_query(paragraph)
+    assert parsed.warnings == ()
+    assert {t for _, t in terms(parsed.query)} >= {w for w in words}
+    phrase = parse_query(f'"{paragraph}"')
+    assert phrase.warnings == ()
+    assert next(q.words for q in phrase.query.subqueries if isinstance(q, wq.Phrase)) == words
+
+
+def test_beyond_the_terms_bound_the_first_terms_are_searched_and_the_rest_said() -> None:
+    words = distinct_words(query.MAX_QUERY_TERMS + 500)
+    parsed = parse_query(" ".join(words))
+    assert "Recherche trop longue : seuls ses 1\u202f000 premiers termes sont cherchés." in parsed.warnings
+    assert searched_terms(parsed.query) <= FIELDS_PER_TERM * query.MAX_QUERY_TERMS
+    searched = {t for _, t in terms(parsed.query)}
+    assert words[query.MAX_QUERY_TERMS - 1] in searched
+    assert words[query.MAX_QUERY_TERMS] not in searched
+    # An expression too long keeps its first words.
+    phrase = parse_query('"' + " ".join(words) + '"')
+    kept = next(q.words for q in phrase.query.subqueries if isinstance(q, wq.Phrase))
+    assert kept == words[: query.MAX_QUERY_TERMS]
+    assert any("premiers termes" in w for w in phrase.warnings)
+
+
+def test_beyond_the_characters_bound_the_rest_is_not_read() -> None:
+    parsed = parse_query("santé " * 5000)
+    assert len(parsed.text) == 30_000
+    assert "Recherche trop longue : seuls ses 20\u202f000 premiers caractères sont lus." in parsed.warnings
+
+
+@pytest.mark.parametrize("depth", [query.MAX_NESTING + 1, 1_000, 9_000])
+def test_parentheses_nested_too_deep_are_dropped_not_a_recursion_error(depth: int) -> None:
+    parsed = parse_query("(" * depth + "hôpital OU clinique" + ")" * depth + " public")
+    assert (
+        f"Parenthèses imbriquées sur plus de {query.MAX_NESTING} niveaux : les plus profondes sont ignorées."
+        in parsed.warnings
+    )
+    assert parsed.interpretation == "Interprétation : (« hôpital » ou « clinique ») et « public »"
+    # Closing parentheses of the dropped levels are dropped too: nothing else is said.
+    assert len(parsed.warnings) == 1
+
+
+def test_a_thousand_negations_are_one_flat_query() -> None:
+    parsed = parse_query("-a " * 1000)
+    assert isinstance(parsed.query, wq.And)
+    assert len(parsed.query.subqueries) == 1000
+    assert all(isinstance(q, wq.Not) for q in parsed.query.subqueries)
+
+
+def test_too_many_jokers_in_a_word_is_said_and_the_word_ignored() -> None:
+    parsed = parse_query("a*" * 30 + " hôpital")
+    assert parsed.warnings == (
+        "« a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a… » : plus de 5 jokers (* ou ?) dans un même mot : ignoré.",
+    )
+    assert parsed.interpretation == "Interprétation : « hôpital »"
+    assert parse_query("h?p*t*l*").warnings == ()
+
+
+def test_too_many_patterns_keeps_the_first_ones() -> None:
+    text = " ".join(f"mot{i}*" for i in range(query.MAX_PATTERNS + 3))
+    parsed = parse_query(text)
+    assert (
+        f"Plus de {query.MAX_PATTERNS} mots à joker (* ou ?) ou approchés (~) : les suivants sont ignorés."
+        in parsed.warnings
+    )
+    prefixes = {q.text for q in parsed.query.leaves() if isinstance(q, wq.Prefix)}
+    assert prefixes == {f"mot{i}" for i in range(query.MAX_PATTERNS)}
+
+
+def test_a_long_fuzzy_word_is_searched_as_it_is() -> None:
+    parsed = parse_query("a" * 100 + "~")
+    assert "mot de plus de 40 lettres, cherché sans faute tolérée" in parsed.warnings[0]
+    assert not any(isinstance(q, wq.FuzzyTerm) for q in parsed.query.leaves())
+
+
+def test_wildcards_highlight_as_whoosh_matches_them() -> None:
+    parsed = parse_query("h?pit*l")
+    pattern = next(p for p in parsed.marks("question").prefixes if p.startswith("re:"))
+    assert re.fullmatch(pattern[3:], "hopital")
+    assert not re.fullmatch(pattern[3:], "hopitaux")
+
+
+# -- text that cannot be encoded ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("h\udce9pital*", "h\ufffdpital*"),  # a Latin-1 "é" in a UTF-8 terminal's argv
+        ("\ud800 santé", "\ufffd santé"),  # a lone UTF-16 half
+    ],
+)
+def test_lone_surrogates_are_replaced_and_said(text: str, read: str) -> None:
+    parsed = parse_query(text)
+    assert parsed.text == read
+    assert parsed.warnings[0] == (
+        "La recherche contenait des caractères illisibles (mauvais encodage) : remplacés par « \ufffd »."
+    )
+    parsed.interpretation.encode("utf-8")  # nothing left that cannot be encoded
+
+
+def test_surrogate_pairs_are_joined_silently() -> None:
+    parsed = parse_query("\ud83d\ude00 santé")
+    assert parsed.text == "😀 santé"
+    assert parsed.warnings == ()
+
+
+# -- reversed ranges ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "words"),
+    [
+        ("date:2012..2011", ("qdate", 20110101, 20121231), "question publiée entre 2011 et 2012"),
+        (
+            "reponse-le:30/06/2011..01/03/2011",
+            ("adate", 20110301, 20110630),
+            "réponse publiée entre 1er mars 2011 et 30 juin 2011",
+        ),
+        (
+            "date:2011-06..2011-03",
+            ("qdate", 20110301, 20110630),
+            "question publiée entre mars 2011 et juin 2011",
+        ),
+        ("delai:90..30", ("delai", 30, 90), "réponse en 30 à 90 jours"),
+    ],
+)
+def test_reversed_ranges_are_swapped_and_said(text: str, expected: tuple[str, int, int], words: str) -> None:
+    parsed = parse_query(text)
+    q = parsed.query
+    assert isinstance(q, wq.NumericRange)
+    assert (q.fieldname, q.start, q.end) == expected
+    assert parsed.interpretation == f"Interprétation : {words}"
+    assert parsed.warnings == (f"Bornes inversées dans « {text} » : échangées ({words}).",)
+
+
+def test_reversed_legislatures_are_said_too() -> None:
+    parsed = parse_query("legislature:14..12")
+    assert parsed.interpretation == "Interprétation : législatures 12 à 14"
+    assert parsed.warnings == (
+        "Bornes inversées dans « legislature:14..12 » : échangées (législatures 12 à 14).",
+    )
+
+
+def test_ranges_in_order_say_nothing() -> None:
+    for text in ("date:2011..2012", "date:2011..2011-03", "delai:30..90", "legislature:12..14"):
+        assert parse_query(text).warnings == (), text
