@@ -467,13 +467,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _stderr_progress() -> Any:
-    """Progress on stderr: one updating line on a terminal, a line every 10 % otherwise."""
+    """Progress on stderr: one updating line on a terminal, otherwise a line every 10 % of each phase
+    (a phase is a message's words, its figures aside: « Indexation : 300 / 400 questions »)."""
     tty = sys.stderr.isatty()
-    last = [-1]
+    last: list[Any] = [None]
 
     def progress(done: int, total: int | None, message: str) -> None:
         percent = int(100 * done / total) if total else 0
-        step = percent if tty else percent // 10
+        step = (percent if tty else percent // 10, re.sub(r"[\d\s]+", "", message))
         if step == last[0]:
             return
         last[0] = step

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -15,6 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 SAMPLE = ROOT / "resources" / "sample"
+QE17_RECORD = DATA / "an_json" / "QANR5L17QE5268.json"
+
+
+def write_official_questions(folder: Path, count: int, start_number: int = 1) -> Path:
+    """``count`` official-shaped JSON questions in ``folder`` (a real 17th-legislature record, renumbered)."""
+    record = json.loads(QE17_RECORD.read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(start_number, start_number + count):
+        q = record["question"]
+        q["uid"] = f"QANR5L17QE{number}"
+        q["identifiant"]["numero"] = str(number)
+        (folder / f"QANR5L17QE{number}.json").write_text(json.dumps(record, ensure_ascii=False))
+    return folder
 
 
 @pytest.fixture(autouse=True)

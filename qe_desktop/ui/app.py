@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 import traceback
 from logging.handlers import RotatingFileHandler
 from types import TracebackType
@@ -24,12 +25,16 @@ SMOKE_TIMEOUT_MS = 180_000
 
 def configure_logging(paths: DataPaths) -> None:
     """Log to ``qe-desktop.log`` in the data folder (rotated); tracebacks go there, not to the user."""
-    paths.ensure()
     target = str(paths.log_file)
     for handler in log.handlers:
         if isinstance(handler, RotatingFileHandler) and handler.baseFilename == os.path.abspath(target):
             return
-    handler = RotatingFileHandler(target, maxBytes=2_000_000, backupCount=2, encoding="utf-8")
+    try:
+        handler = RotatingFileHandler(target, maxBytes=2_000_000, backupCount=2, encoding="utf-8")
+    except OSError:
+        # A read-only data folder: the log goes to the temporary folder instead.
+        target = os.path.join(tempfile.gettempdir(), paths.log_file.name)
+        handler = RotatingFileHandler(target, maxBytes=2_000_000, backupCount=2, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -9,6 +9,7 @@ results, ignoring those that a newer request has replaced.
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -634,7 +635,13 @@ class MainWindow(QMainWindow):
         self.show_status(opened.status)
         if opened.sample_report is not None and not opened.sample_report.cancelled:
             self.settings.sample_only = True
-        if self.settings.sample_only:
+        if opened.status.readonly_reason:
+            self.banner.show_message(
+                "Dossier de données en lecture seule "
+                f"({html.escape(opened.status.readonly_reason)}) : vous pouvez chercher et lire, "
+                "rien ne peut y être importé ni mis à jour."
+            )
+        elif self.settings.sample_only:
             self.banner.show_message(SAMPLE_BANNER.format(count=count_text(opened.status.count)))
         if opened.index_rebuilt_because:
             self.statusBar().showMessage(

@@ -91,6 +91,8 @@ class CorpusStatus:
     count: int
     index_ok: bool
     index_text: str
+    #: Why the data folder cannot be written (French), else None.
+    readonly_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,26 +171,21 @@ class Writer(QObject):
         return self.cancel_event.is_set()
 
     def status(self) -> CorpusStatus:
+        readonly = self.readonly_reason
         try:
             count = self.store.count() if self.store is not None else 0
             if self.index is None:
-                return CorpusStatus(count, False, "Index indisponible")
+                return CorpusStatus(count, False, "Index indisponible", readonly)
             health = self.index.check(deep=False)
         except (StoreError, SearchIndexError) as exc:
-            return CorpusStatus(0, False, str(exc))
+            return CorpusStatus(0, False, str(exc), readonly)
         if health.ok:
-            text = "Index à jour"
-        elif health.busy:
-            return CorpusStatus(
-                count, True, "Index en cours de mise à jour par un autre programme QE Desktop"
-            )
-        elif self.readonly_reason and health.stale:
-            return CorpusStatus(count, True, "Index pas à jour (dossier en lecture seule)")
-        else:
-            return CorpusStatus(count, False, f"Index à reconstruire : {health.reason}")
-        if self.readonly_reason:
-            text += " — dossier en lecture seule"
-        return CorpusStatus(count, True, text)
+            return CorpusStatus(count, True, "Index à jour", readonly)
+        if health.busy:
+            return CorpusStatus(count, True, "Index en cours de mise à jour par un autre programme", readonly)
+        if readonly and health.stale:
+            return CorpusStatus(count, True, "Index pas à jour (dossier en lecture seule)", readonly)
+        return CorpusStatus(count, False, f"Index à reconstruire : {health.reason}", readonly)
 
     def _open_index(self) -> str | None:
         assert self.store is not None

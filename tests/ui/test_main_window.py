@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from qe_desktop.model import SearchResult
 from qe_desktop.paths import DataPaths, sample_dir
+from qe_desktop.store import CorpusStore
 from qe_desktop.ui.app import configure_logging
 from qe_desktop.ui.dialogs import ShortcutsDialog
 from qe_desktop.ui.main_window import PAGE_SIZE, MainWindow
@@ -557,4 +562,66 @@ def test_a_damaged_index_found_after_start_is_rebuilt_in_the_background(
     assert index is not None
     assert index.check(deep=True).ok
     assert index.search("hôpital").total > 0
+    window.close()
+
+
+# -- a data folder that cannot be written, or is being written ------------------------------------
+
+
+def test_a_read_only_data_folder_is_searched_and_says_so(
+    qtbot: QtBot, data_paths: DataPaths, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("a read-only bind mount needs root (others get the chmod test in e2e)")
+    view = tmp_path / "lecture-seule"
+    view.mkdir()
+    if subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(data_paths.root), str(view)], check=False
+    ).returncode:
+        pytest.skip("no read-only bind mount here")
+    try:
+        window = open_window(qtbot, DataPaths(view))
+        assert window.model.total > 0
+        assert window.banner.isVisible()
+        assert "lecture seule" in window.banner.label.text()
+        with qtbot.waitSignal(window.import_reported, timeout=TIMEOUT):
+            window.import_paths([sample_dir() / "an_xml"])
+        dialog = window.import_dialog
+        assert dialog is not None
+        assert dialog.heading.text() == "Import impossible"
+        assert "Dossier de données en lecture seule" in dialog.message.text()
+        window.close()
+    finally:
+        subprocess.run(["umount", "-l", str(view)], check=False)
+
+
+def test_a_folder_another_program_is_writing_is_opened_as_it_is(qtbot: QtBot, data_paths: DataPaths) -> None:
+    with CorpusStore(data_paths.corpus_db) as store:  # an import under way elsewhere
+        known = store.get("QANR5L17QE5268")
+        assert known is not None
+        store.upsert_questions([dataclasses.replace(known, uid="QANR5L17QE1", number=1)])
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom qe_desktop.folder import WriterLock\n"
+        "lock = WriterLock(Path(sys.argv[1]), 'un import')\nlock.acquire()\nprint('held', flush=True)\ntime.sleep(120)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(data_paths.root)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        window = open_window(qtbot, data_paths)
+        assert window.model.total > 0  # searched with the index as it is
+        assert "mise à jour par un autre programme" in window.index_label.text()
+        index = window.writes.writer.index
+        assert index is not None
+        assert index.rebuilt_because is None
+    finally:
+        holder.kill()
+        holder.wait()
+    # The other program gone, an import brings the index in step first.
+    with qtbot.waitSignal(window.import_reported, timeout=START_TIMEOUT):
+        window.import_paths([sample_dir() / "an_xml"])
+    assert window.writes.writer.index is not None
+    assert window.writes.writer.index.check().ok
     window.close()

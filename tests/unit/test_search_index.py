@@ -410,7 +410,19 @@ def test_import_indexes_batch_by_batch(paths: DataPaths, store: CorpusStore, ind
     assert "QANR5L17QE5268" in uids(index, "diamants synthétiques")
 
 
-@pytest.mark.parametrize("damage", ["delete", "truncate", "corrupt", "garbage_state", "schema", "stale_lock"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "delete",
+        "truncate",
+        "corrupt",
+        "garbage_state",
+        "wrong_types_state",
+        "schema",
+        "stale_lock",
+        "marker_of_a_live_unrelated_process",
+    ],
+)
 def test_damaged_index_is_rebuilt_at_open(paths: DataPaths, store: CorpusStore, damage: str) -> None:
     with SearchIndex.open(paths, store):
         pass
@@ -430,6 +442,12 @@ def test_damaged_index_is_rebuilt_at_open(paths: DataPaths, store: CorpusStore, 
         segment.write_bytes(bytes(data))
     elif damage == "garbage_state":
         (index_dir / STATE_FILE).write_text("{not json")
+    elif damage == "wrong_types_state":
+        state["files"] = {"x": 5}
+        (index_dir / STATE_FILE).write_text(json.dumps(state))
+    elif damage == "marker_of_a_live_unrelated_process":
+        # pid reuse: the marker of a writer that died names a process alive today (init).
+        (index_dir / WRITING_FILE).write_text("1")
     elif damage == "schema":
         state["schema_version"] = schema.SCHEMA_VERSION + 1
         (index_dir / STATE_FILE).write_text(json.dumps(state))
@@ -557,3 +575,94 @@ def test_facet_values_are_cached_beside_the_segments_and_a_bad_cache_is_ignored(
         assert reopened.search("").facets == expected
     with SearchIndex.open(paths, store) as again:  # the cache was written anew
         assert again.search("").facets == expected
+
+
+def test_state_file_with_wrong_types_never_breaks_a_search(paths: DataPaths, store: CorpusStore) -> None:
+    with SearchIndex.open(paths, store):
+        pass
+    state_path = paths.index_dir / STATE_FILE
+    good = json.loads(state_path.read_text())
+    for bad in (
+        {**good, "files": {"x": 5}},
+        {**good, "files": {"../../etc/passwd": [1, 2]}},
+        {**good, "generation": 7},
+        {**good, "count": "5"},
+        {**good, "data_version": True},
+        [good],
+    ):
+        state_path.write_text(json.dumps(bad))
+        with SearchIndex.open(paths, store) as ix:
+            assert ix.rebuilt_because, bad
+            assert set(uids(ix, "hôpital")) == {"QANR5L13QE1", "QANR5L10QE4"}
+
+
+def test_an_altered_facet_cache_of_the_same_size_is_not_trusted(paths: DataPaths, store: CorpusStore) -> None:
+    with SearchIndex.open(paths, store) as first:
+        assert uids(first, "QANR5L13QE1")[0] == "QANR5L13QE1"
+    (cache,) = paths.index_dir.glob("g*/facets-*.marshal")
+    blob = cache.read_bytes()
+    assert b"QANR5L13QE1" in blob
+    cache.write_bytes(blob.replace(b"QANR5L13QE1", b"QANR5L13QE9"))  # same size, another uid
+    with SearchIndex.open(paths, store) as reopened:
+        hits = reopened.search("QANR5L13QE1").hits
+        assert hits[0].uid == "QANR5L13QE1"
+        assert {h.uid for h in reopened.search("").hits} == {q.uid for q in QUESTIONS}
+
+
+def _hold_writer_lock(root: Path) -> subprocess.Popen[str]:
+    """Another process holding the data folder's writer lock, as an import does."""
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from qe_desktop.folder import WriterLock\n"
+        "lock = WriterLock(Path(sys.argv[1]), 'un import')\n"
+        "lock.acquire()\n"
+        "print('held', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code, str(root)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_stale_index_being_written_by_another_process_is_searched_as_it_is(
+    paths: DataPaths, store: CorpusStore
+) -> None:
+    with SearchIndex.open(paths, store):
+        pass
+    store.upsert_questions([question(7, analyse="Déserts médicaux")])  # an import under way
+    holder = _hold_writer_lock(paths.root)
+    try:
+        generations = sorted(p.name for p in paths.index_dir.glob("g*"))
+        with SearchIndex.open(paths, store) as ix:
+            assert ix.rebuilt_because is None
+            assert ix.used_as_is
+            result = ix.search("hôpital")
+            assert {h.uid for h in result.hits} == {"QANR5L13QE1", "QANR5L10QE4"}
+            assert any(f"processus {holder.pid}" in w and "un import" in w for w in result.warnings)
+            with pytest.raises(SearchIndexError, match="en cours d'écriture par un import"):
+                ix.update(["QANR5L13QE7"])
+        assert sorted(p.name for p in paths.index_dir.glob("g*")) == generations  # nothing rebuilt
+        # A half-written index (its writer's marker) is also the other process's business.
+        (paths.index_dir / WRITING_FILE).write_text(str(holder.pid))
+        with SearchIndex.open(paths, store) as ix:
+            assert ix.rebuilt_because is None
+            assert ix.check().busy
+    finally:
+        holder.kill()
+        holder.wait()
+    # Its writer gone (killed: the system released its lock), the index is rebuilt.
+    with SearchIndex.open(paths, store) as ix:
+        assert ix.rebuilt_because
+        assert uids(ix, "déserts") == ["QANR5L13QE7"]
+
+
+def test_update_reports_its_progress(paths: DataPaths, store: CorpusStore, index: SearchIndex) -> None:
+    more = [question(100 + n, analyse=f"Question {n}") for n in range(250)]
+    store.upsert_questions(more)
+    seen: list[tuple[int, int | None, str]] = []
+    index.update([q.uid for q in more], progress=lambda d, t, m: seen.append((d, t, m)))
+    assert (100, 250, "Indexation : 100 / 250 questions") in seen
+    assert seen[-1][2] == "Écriture de l'index…"
+    assert index.check().ok
