@@ -16,7 +16,7 @@ from conftest import ROOT, write_official_questions
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
-QUESTIONS = 600
+QUESTIONS = 400
 
 
 def _kill_import() -> ModuleType:
