@@ -11,8 +11,17 @@ Library API (the reading window calls it from a worker thread)::
     index.check() -> IndexHealth
     highlight_spans(text, query, pane="question") -> [(start, end), ...]   # reader panes, PDF export
 
-Modules: analysis (French analysis chain), schema (fields, SCHEMA_VERSION), query
-(the search box language), highlight (spans and snippets), facets (per-document
-tables, facet counts and filters), writer (fast segment writer), index (lifecycle,
-search, similar).  Hit, SearchRequest and SearchResult live in qe_desktop.model.
+Modules, by what they do:
+
+- ``query``: the search box language, parsed into a tree of ``nodes`` (the project's own);
+- ``matching``: that tree matched and ranked (BM25F, as Whoosh ranks) over whole posting lists;
+- ``analysis``: the French analysis chain; ``schema``: the index's fields, how a question becomes
+  a document, and the format's fingerprint; ``codec``: the posting blocks' format;
+- ``whoosh_adapter``: the one module that uses Whoosh's private API (codec, segment writer,
+  posting reader, pattern expansion), with its canary list; damage found there is IndexDamaged;
+- ``index``: the index's lifecycle and searches (``state``: its files on disk; ``build``: the
+  parallel rebuild; ``follow``: following an import), ``facets`` (per-document tables, counts,
+  filters), ``highlight`` (spans and snippets).
+
+Hit, SearchRequest and SearchResult live in qe_desktop.model.
 """

@@ -27,11 +27,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
-
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn
+from qe_desktop.search import whoosh_adapter as adapter
 from qe_desktop.search.schema import document
-from qe_desktop.search.writer import FastSegmentWriter
 from qe_desktop.store import QUESTION_COLUMNS, CorpusStore
 
 #: Questions read per query by a worker.
@@ -138,28 +136,20 @@ def _range_batches(store: CorpusStore, after: str, last: str | None) -> Any:
         after = batch[-1].uid
 
 
-def build_segment(
-    index_dir: str, index_name: str, db_path: str, after: str, last: str | None
-) -> tuple[Any, int]:
+def build_segment(index_dir: str, db_path: str, after: str, last: str | None) -> tuple[Any, int]:
     """Worker: write the segment of the questions ``after < uid <= last``; return (segment, documents)."""
-    ix = windex.open_dir(index_dir, indexname=index_name)
-    writer = FastSegmentWriter(ix, _lk=False)  # the parent holds the index lock
+    writer = adapter.worker_writer(index_dir)  # the parent holds the index lock
     store = CorpusStore(Path(db_path), readonly=True)
     try:
         for batch in _range_batches(store, after, last):
             if _cancel_event is not None and _cancel_event.is_set():
-                writer._close_segment()
+                adapter.drop_segment(writer)
                 return None, 0
             for q in batch:
                 writer.add_document(**document(q))
             if _progress_queue is not None:
                 _progress_queue.put(len(batch))
-        if not writer.docnum:
-            writer._close_segment()
-            return None, 0
-        # Not writer._finish(): it would delete the temporary folder the other writers share
-        # (the parent's writer removes it at the end).
-        return writer._finalize_segment(), writer.docnum
+        return adapter.finish_segment(writer), writer.documents
     finally:
         store.close()
 
@@ -188,7 +178,6 @@ def boundaries(store: CorpusStore, lock: Any, total: int, parts: int) -> list[tu
 def build_parallel(
     ix: Any,
     index_dir: Path,
-    index_name: str,
     store: CorpusStore,
     store_lock: Any,
     total: int,
@@ -208,7 +197,7 @@ def build_parallel(
     context = _context()
     progress_queue = context.Queue()
     cancel_event = context.Event()
-    writer = FastSegmentWriter(ix)  # holds the lock; its own segment stays empty
+    writer = adapter.FastSegmentWriter(ix)  # holds the lock; its own segment stays empty
     done = 0
     try:
         with ProcessPoolExecutor(
@@ -218,7 +207,7 @@ def build_parallel(
             initargs=(progress_queue, cancel_event, os.getpid()),
         ) as pool:
             futures: list[Future[tuple[Any, int]]] = [
-                pool.submit(build_segment, str(index_dir), index_name, str(store.path), after, last)
+                pool.submit(build_segment, str(index_dir), str(store.path), after, last)
                 for after, last in ranges
             ]
             try:
@@ -239,9 +228,7 @@ def build_parallel(
         segments = [segment for segment, count in results if segment is not None and count]
         documents = sum(count for _, count in results)
         progress(documents, total, "Écriture de l'index…")
-        writer._close_segment()
-        writer._commit_toc(segments)
-        writer._finish()
+        adapter.commit_segments(writer, segments)
     except BaseException:
         with contextlib.suppress(Exception):
             writer.cancel()

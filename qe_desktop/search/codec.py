@@ -1,4 +1,4 @@
-"""The index's Whoosh codec: posting blocks as typed arrays instead of pickles.
+"""The index's posting blocks: typed arrays instead of Whoosh's pickles (the format alone).
 
 Whoosh 3 writes each block of up to 128 postings as a compressed pickle of
 three tuples (document number deltas, weights, values).  Unpickling one costs
@@ -17,9 +17,9 @@ posting list are read without decompressing its positions.  Decoding is a few
 C calls (``zlib.decompress``, ``array.frombytes``, ``itertools.accumulate``, or
 numpy for :func:`block_arrays`): about 12 µs a block instead of 60-80, and the
 index is half the size.  Everything else (block headers, term table, columns,
-vectors) is Whoosh 3's own, so Whoosh's readers, matchers and merges work
-unchanged; the codec is pickled in the index's table of contents, so segments
-written by it are read by it.
+vectors) is Whoosh 3's own: the codec that writes these blocks into Whoosh's
+files, and Whoosh's matcher over them, are in
+:mod:`~qe_desktop.search.whoosh_adapter`.
 """
 
 from __future__ import annotations
@@ -28,11 +28,7 @@ import sys
 import zlib
 from array import array
 from itertools import accumulate, pairwise
-from pickle import dumps
 from typing import Any
-
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3LeafMatcher, W3PostingsWriter
-from whoosh.util.numeric import length_to_byte
 
 #: Array type codes by the width code stored in the flags byte.
 _UINT = ("B", "H", "I")
@@ -223,85 +219,13 @@ def block_arrays(data: bytes, count: int, with_values: bool) -> tuple[Any, Any, 
     return ids, weights, lengths, blob
 
 
-class QEPostingsWriter(W3PostingsWriter):  # type: ignore[misc]
-    """Writes each block's data with :func:`encode_block`; headers as Whoosh 3 does."""
-
-    def _write_block(self, last: bool = False) -> None:
-        if not self._blockcount:
-            self._postfile.write(WHOOSH3_HEADER_MAGIC)
-        self._terminfo.add_block(self)
-        ids = self._ids
-        fixedsize = self._format.fixed_value_size()
-        with_values = fixedsize is None or fixedsize != 0
-        databytes = encode_block(ids, self._weights, self._values, with_values, self._compression)
-        comp = 0  # each section is compressed (or not) inside the data: see encode_block
-        infobytes = dumps(
-            (
-                len(ids),
-                ids[-1],
-                self._maxweight,
-                comp,
-                length_to_byte(self._minlength),
-                length_to_byte(self._maxlength),
-            ),
-            2,
-        )
-        blocklength = len(infobytes) + len(databytes)
-        postfile = self._postfile
-        postfile.write_int(-blocklength if last else blocklength)
-        postfile.write(infobytes)
-        postfile.write(databytes)
-        self._blockcount += 1
-        self._new_block()
-
-
-class QELeafMatcher(W3LeafMatcher):  # type: ignore[misc]
-    """Reads the blocks written by :class:`QEPostingsWriter` (``_data`` is a :class:`Block`)."""
-
-    _data: Block | None
-
-    def block(self) -> Block:
-        """The current block, decoded (once)."""
-        if self._data is None:
-            self._data = Block(self.raw_block(), self._blocklength)
-        return self._data
-
-    def raw_block(self) -> bytes:
-        """The current block's data as stored."""
-        b: bytes = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        return zlib.decompress(b) if self._compression else b
-
-    def _read_data(self) -> None:
-        self.block()
-
-    def _read_ids(self) -> None:
-        self._ids = self.block().ids
-
-    def _read_weights(self) -> None:
-        self._weights = self.block().weights
-
-    def _read_values(self) -> None:
-        self._values = self.block().values()
-
-
-class QECodec(W3Codec):  # type: ignore[misc]
-    """Whoosh 3's codec with :class:`QEPostingsWriter` blocks for the inverted index."""
-
-    def postings_writer(self, dbfile: Any, byteids: bool = False) -> Any:
-        if byteids:  # term vectors (not used by this schema): Whoosh's own blocks
-            return super().postings_writer(dbfile, byteids=True)
-        return QEPostingsWriter(
-            dbfile,
-            blocklimit=self._blocklimit,
-            byteids=False,
-            compression=self._compression,
-            inlinelimit=self._inlinelimit,
-        )
-
-    def postings_reader(
-        self, dbfile: Any, terminfo: Any, format_: Any, term: Any = None, scorer: Any = None
-    ) -> Any:
-        if terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term=term, scorer=scorer)
-        offset, length = terminfo.extent()
-        return QELeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+def format_probe() -> bytes:
+    """Blocks of every kind encoded now (part of the index's fingerprint: a change of the
+    format changes these bytes)."""
+    ids = [3, 4, 300, 70_000, 70_001]
+    return b"".join(
+        encode_block(ids, weights, values, with_values, compression)
+        for weights in ([1.0] * 5, [1.0, 2.0, 3.0, 300.0, 1.0], [0.5, 1.0, 1.0, 1.0, 2.0])
+        for values, with_values in (([b""] * 5, False), ([b"ab", b"", b"c" * 300, b"d", b"e"], True))
+        for compression in (0, 3)
+    )

@@ -25,38 +25,30 @@ from __future__ import annotations
 import contextlib
 import heapq
 import marshal
-import pickle
 import shutil
-import struct
 import threading
 import time
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from whoosh import index as windex
-from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
 
 from qe_desktop.dates import days_between
 from qe_desktop.folder import UNKNOWN_HOLDER, Holder, WriterLock
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
 from qe_desktop.model import Hit, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
-from qe_desktop.search import analysis, build, state
+from qe_desktop.search import analysis, build, nodes, state
+from qe_desktop.search import whoosh_adapter as adapter
 from qe_desktop.search.facets import DocTable, SegmentTable, normalize_filters, read_segment
-from qe_desktop.search.fastquery import FastSearch
 from qe_desktop.search.highlight import snippet
-from qe_desktop.search.query import DEFAULT_FIELDS, HighlightTerms, ParsedQuery, _pin_query, parse_query
-from qe_desktop.search.schema import SCHEMA_VERSION, document, make_schema
+from qe_desktop.search.matching import Matcher
+from qe_desktop.search.query import DEFAULT_FIELDS, HighlightTerms, ParsedQuery, parse_query, pin_query
+from qe_desktop.search.schema import document, fingerprint, make_schema
 from qe_desktop.search.state import STATE_FILE, WRITING_FILE, IndexState, StateError
-from qe_desktop.search.writer import FastSegmentWriter
+from qe_desktop.search.whoosh_adapter import IndexDamaged
 from qe_desktop.store import CorpusState, CorpusStore
 
-INDEX_NAME = "MAIN"
 #: Re-exported: tests and tools name the index's files through this module.
 __all__ = ["STATE_FILE", "WRITING_FILE", "IndexHealth", "SearchIndex", "SearchIndexError"]
 REBUILD_BATCH = 1000
@@ -69,21 +61,6 @@ WARM_STOP_FIELDS = ("analyse_exact", "question_exact", "reponse_exact")
 UPDATE_PROGRESS_EVERY = 100
 #: Seconds between two steps of warm(), for the searches waiting for the index.
 WARM_PAUSE = 0.01
-
-#: What a damaged index may throw while being read (besides OSError).
-_READ_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    EOFError,
-    struct.error,
-    zlib.error,
-    pickle.UnpicklingError,
-    ValueError,
-    IndexError,
-    KeyError,
-    AttributeError,
-    TypeError,
-    windex.IndexError,
-)
 
 
 class SearchIndexError(Exception):
@@ -117,7 +94,7 @@ class _Snapshot:
     searcher: Any
     table: DocTable
     lock: threading.Lock
-    fast: FastSearch
+    matcher: Matcher
     retired: bool = False
 
 
@@ -254,22 +231,18 @@ class SearchIndex:
             current = state.read_state(self.index_dir)
         except StateError as exc:
             return busy_or(str(exc))
-        if current.schema_version != SCHEMA_VERSION:
+        if current.fingerprint != fingerprint():
             return bad(
-                f"index créé par une autre version de QE Desktop (schéma {current.schema_version}, "
-                f"attendu {SCHEMA_VERSION})"
+                "index d'un autre format (version de QE Desktop, analyse du français ou codage changés)"
             )
         gdir = self.index_dir / current.generation
         problem = state.check_files(gdir, current.files, deep=deep, crc_cache=self._crc_cache)
         if problem:
             return bad(problem)
         try:
-            ix = windex.open_dir(str(gdir), indexname=INDEX_NAME)
-            # From the table of contents: opening every segment here would be done again
-            # at once by the searcher (half a second at 133,000 questions).
-            documents = sum(segment.doc_count() for segment in ix._read_toc().segments)
-        except _READ_ERRORS as exc:
-            return bad(f"index illisible ({type(exc).__name__}: {exc})")
+            documents = adapter.toc_document_count(str(gdir))
+        except IndexDamaged as exc:
+            return bad(f"index illisible ({exc})")
         index_version = current.data_version
         if documents != corpus.count or current.count != corpus.count:
             return busy_or(
@@ -303,13 +276,11 @@ class SearchIndex:
         except StateError as exc:
             raise SearchIndexError(f"L'index de recherche est illisible ({exc}).") from exc
         try:
-            ix = FileStorage(str(self.index_dir / current.generation), supports_mmap=False).open_index(
-                INDEX_NAME
-            )
+            ix = adapter.open_index(str(self.index_dir / current.generation))
             self._ix, self._generation, self._state = ix, current.generation, current
             self._refresh()
-        except _READ_ERRORS as exc:
-            self._damaged = f"index illisible ({type(exc).__name__}: {exc})"
+        except (IndexDamaged, OSError) as exc:
+            self._damaged = f"index illisible ({exc})"
             raise SearchIndexError(f"L'index de recherche est endommagé : {self._damaged}") from exc
 
     # -- snapshots -------------------------------------------------------------
@@ -318,28 +289,28 @@ class SearchIndex:
         old = self._snapshot
         # A new searcher each time: Searcher.refresh() can keep readers of segments that a
         # merge has just replaced (duplicated hits), and cannot refresh an empty index.
-        searcher = self._ix.searcher()
+        searcher = adapter.searcher(self._ix)
         if old is not None:
             # Searches in flight on the old searcher finish first.
             with old.lock:
                 old.retired = True
                 old.searcher.close()
-        leaves = searcher.reader().leaf_readers()
+        matcher = Matcher(searcher)
         tables: list[tuple[SegmentTable, int]] = []
         keep: dict[str, SegmentTable] = {}
-        for reader, offset in leaves:
-            segment = reader.segment() if hasattr(reader, "segment") else None
-            if segment is None:
+        for leaf in matcher.leaves:
+            segid = leaf.segment_id
+            if segid is None:
                 continue  # an empty index has one empty reader
-            segid = segment.segment_id()
             table = self._segment_tables.get(segid)
             if table is None:
-                table = self._segment_table(reader, segid)
+                with adapter.reading("valeurs des filtres"):
+                    table = self._segment_table(leaf.reader, segid)
             keep[segid] = table
-            tables.append((table, offset))
+            tables.append((table, leaf.offset))
         self._segment_tables = keep
         self._forget_facet_caches(keep)
-        self._snapshot = _Snapshot(searcher, DocTable(tables), threading.Lock(), FastSearch(searcher))
+        self._snapshot = _Snapshot(searcher, DocTable(tables), threading.Lock(), matcher)
 
     def _facet_cache(self, segid: str) -> Path:
         return self.index_dir / (self._generation or "") / f"facets-{segid}.marshal"
@@ -435,11 +406,9 @@ class SearchIndex:
     def _write_state(self, generation: str, ix: Any, corpus: CorpusState, documents: int) -> None:
         gdir = self.index_dir / generation
         # The table of contents and the segments' files; the facet caches carry their own checksum.
-        names = {f"_{INDEX_NAME}_{ix.latest_generation()}.toc"}
-        segids = [seg.segment_id() for seg in ix._segments()]
-        names.update(p.name for p in gdir.iterdir() if any(p.name.startswith(segid) for segid in segids))
+        names = adapter.segment_files(ix, [p.name for p in gdir.iterdir()])
         current = IndexState(
-            schema_version=SCHEMA_VERSION,
+            fingerprint=fingerprint(),
             generation=generation,
             data_version=corpus.data_version,
             count=documents,
@@ -458,7 +427,7 @@ class SearchIndex:
             try:
                 with self._store_lock:
                     corpus = self.store.state()
-                ix = windex.create_in(str(gdir), make_schema(), indexname=INDEX_NAME)
+                ix = adapter.create_index(str(gdir), make_schema())
                 documents = self._fill(ix, gdir, corpus.count, progress, cancelled)
                 self._write_state(generation, ix, corpus, documents)
             except BaseException:
@@ -488,7 +457,6 @@ class SearchIndex:
             return build.build_parallel(
                 ix,
                 gdir,
-                INDEX_NAME,
                 self.store,
                 self._store_lock,
                 total,
@@ -496,7 +464,7 @@ class SearchIndex:
                 progress,
                 cancelled,
             )
-        writer = FastSegmentWriter(ix)
+        writer = adapter.FastSegmentWriter(ix)
         done = in_segment = 0
         try:
             batches = self.store.iter_batches(REBUILD_BATCH)
@@ -515,7 +483,7 @@ class SearchIndex:
                 if in_segment >= SEGMENT_DOCS:
                     # Bounded memory: one segment every SEGMENT_DOCS questions, not merged.
                     writer.commit(merge=False)
-                    writer = FastSegmentWriter(ix)
+                    writer = adapter.FastSegmentWriter(ix)
                     in_segment = 0
             progress(done, total, "Écriture de l'index…")
             writer.commit(merge=False)
@@ -543,8 +511,8 @@ class SearchIndex:
                 questions = self.store.get_many(list(uids))
                 corpus = self.store.state()
             try:
-                writer = FastSegmentWriter(self._ix)
-            except LockError as exc:
+                writer = adapter.FastSegmentWriter(self._ix)
+            except adapter.LockError as exc:
                 raise SearchIndexError(
                     "L'index de recherche est verrouillé par un autre programme QE Desktop."
                 ) from exc
@@ -593,14 +561,10 @@ class SearchIndex:
         try:
             try:
                 return work(snap)
-            except _READ_ERRORS as exc:
-                if isinstance(
-                    exc, (KeyError, ValueError, TypeError, AttributeError, IndexError)
-                ) and not _from_whoosh(exc):
-                    raise
-                self._damaged = f"index endommagé ({type(exc).__name__}: {exc})"
+            except (IndexDamaged, OSError) as exc:
+                self._damaged = f"index endommagé ({exc})"
                 raise SearchIndexError(
-                    f"L'index de recherche est endommagé ({type(exc).__name__}) : il doit être reconstruit."
+                    f"L'index de recherche est endommagé ({exc}) : il doit être reconstruit."
                 ) from exc
         finally:
             snap.lock.release()
@@ -623,20 +587,20 @@ class SearchIndex:
             return done
 
         step(lambda snap: snap.table.warm())
-        schema = self._current().searcher.schema
-        for name, field in schema.items():
-            if field.scorable:
-                step(lambda snap, name=name: snap.fast.np_lengths(name))
+        kinds = self._current().matcher.kinds
+        for name, (scorable, _) in kinds.items():
+            if scorable:
+                step(lambda snap, name=name: snap.matcher.lengths(name))
         for name in WARM_STOP_FIELDS:
-            if name not in schema:
+            if name not in kinds:
                 continue
 
             def frequent(snap: _Snapshot, name: str = name) -> list[str]:
-                frequency = {w: snap.searcher.doc_frequency(name, w) for w in analysis.STOP_WORDS}
+                frequency = {w: adapter.doc_frequency(snap.searcher, name, w) for w in analysis.STOP_WORDS}
                 return sorted(frequency, key=frequency.__getitem__, reverse=True)[:WARM_STOP_WORDS]
 
             for word in step(frequent):
-                step(lambda snap, name=name, word=word: snap.fast.stop_postings(name, word))
+                step(lambda snap, name=name, word=word: snap.matcher.stop_postings(name, word))
 
     def search(self, request: SearchRequest | str) -> SearchResult:
         """Search: every match counted, facet counts, one page of hits with both snippets.
@@ -670,10 +634,10 @@ class SearchIndex:
 
         def work(snap: _Snapshot) -> tuple[_Snapshot, list[tuple[int, float | None]], int, dict[str, Any]]:
             table = snap.table
-            fast = snap.fast
-            pinned = self._pinned_docs(fast, table, parsed)
-            matched = fast.all_docs() if parsed.query is None else fast.docs(parsed.query)
-            warnings.extend(_capped_patterns(fast, parsed.query))
+            matcher = snap.matcher
+            pinned = self._pinned_docs(matcher, table, parsed)
+            matched = matcher.all_docs() if parsed.query is None else matcher.docs(parsed.query)
+            warnings.extend(_capped_patterns(matcher, parsed.query))
             docset = matched.union(pinned) if pinned else matched
             final, facets = table.filter_and_count(docset, filters)
             final_set = set(final) if (filters or pinned) else docset
@@ -685,7 +649,7 @@ class SearchIndex:
             if rest_needed:
                 if request.sort == "pertinence" and parsed.query is not None:
                     candidates = final_set - first_set if first_set else final_set
-                    for docnum, score in fast.top(parsed.query, candidates, rest_needed):
+                    for docnum, score in matcher.top(parsed.query, candidates, rest_needed):
                         ranked.append((docnum, float(score)))
                 else:
                     key = {"delai": table.delay, "reponse": table.adate}.get(request.sort, table.qdate)
@@ -709,10 +673,10 @@ class SearchIndex:
             offset=offset,
         )
 
-    def _pinned_docs(self, fast: FastSearch, table: DocTable, parsed: ParsedQuery) -> list[int]:
+    def _pinned_docs(self, matcher: Matcher, table: DocTable, parsed: ParsedQuery) -> list[int]:
         pinned: list[int] = []
         for ref in parsed.references:
-            docs = sorted(fast.docs(_pin_query(ref)), key=lambda d: -_leg(table, d))
+            docs = sorted(matcher.docs(pin_query(ref)), key=lambda d: -_leg(table, d))
             for d in docs:
                 if d not in pinned:
                     pinned.append(d)
@@ -780,7 +744,7 @@ class SearchIndex:
                 if not text.strip():
                     continue
                 taken = 0
-                terms = searcher.key_terms_from_text(field_name, text, numterms=count + len(author_words) + 5)
+                terms = adapter.key_terms(searcher, field_name, text, count + len(author_words) + 5)
                 for term, weight in terms:
                     if term in author_words or len(term) < 3 or taken >= count:
                         continue
@@ -788,15 +752,16 @@ class SearchIndex:
                     weights[term] = weights.get(term, 0.0) + boost * float(weight)
             if not weights:
                 return snap, [], set()
-            queries = [
-                wq.Term(field_name, term, boost=weight * field_boost)
-                for term, weight in weights.items()
-                for field_name, field_boost in DEFAULT_FIELDS
-            ]
+            query = nodes.Or(
+                tuple(
+                    nodes.Term(field_name, term, weight * field_boost)
+                    for term, weight in weights.items()
+                    for field_name, field_boost in DEFAULT_FIELDS
+                )
+            )
             own = snap.table.docnum_of(uid)
-            query = wq.Or(queries)
-            # Whoosh's ranking, computed over arrays (its own matchers took seconds at 133,000).
-            best = snap.fast.top(query, snap.fast.docs(query), limit + 1)
+            # Ranked as Whoosh ranks it, over arrays (its own matchers took seconds at 133,000).
+            best = snap.matcher.top(query, snap.matcher.docs(query), limit + 1)
             ranked: list[tuple[int, float | None]] = []
             ranked.extend((d, float(v)) for d, v in best if d != own)
             del ranked[limit:]
@@ -814,45 +779,30 @@ class SearchIndex:
         )
 
 
-def _capped_patterns(fast: FastSearch, query: Any) -> list[str]:
+def _capped_patterns(matcher: Matcher, query: nodes.Node | None) -> list[str]:
     """A French warning for each prefix, wildcard or fuzzy word that matched more words than
-    are searched (``fastquery.MAX_EXPANSION``)."""
+    are searched (``matching.MAX_EXPANSION``)."""
     if query is None:
         return []
     out: list[str] = []
-    for leaf in query.leaves():
-        if not isinstance(leaf, wq.MultiTerm) or not leaf.field():
+    for leaf in dict.fromkeys(nodes.leaves(query)):
+        if not isinstance(leaf, nodes.Pattern):
             continue
-        searched, matched = fast.expansion(leaf)
+        searched, matched = matcher.expansion(leaf)
         if searched >= matched:
             continue
-        if isinstance(leaf, wq.Prefix):
-            pattern = f"{leaf.text}*"
-        elif isinstance(leaf, wq.FuzzyTerm):
-            pattern = f"{leaf.text}~{leaf.maxdist}"
-        else:
-            pattern = str(leaf.text)
+        shown = {"prefix": f"{leaf.text}*", "fuzzy": f"{leaf.text}~{leaf.maxdist}"}.get(leaf.kind, leaf.text)
         count = f"{searched:,}".replace(",", "\u202f")
         out.append(
-            f"Le motif « {pattern} » correspond à plus de {count} mots : "
+            f"Le motif « {shown} » correspond à plus de {count} mots : "
             f"seuls les {count} plus fréquents sont cherchés."
         )
-    return out
+    return list(dict.fromkeys(out))
 
 
 def _leg(table: DocTable, docnum: int) -> int:
     value = table.values["legislature"][docnum]
     return int(value) if value.isdigit() else 0
-
-
-def _from_whoosh(exc: BaseException) -> bool:
-    """Did this exception come from inside Whoosh (a damaged file), not from our code?"""
-    tb = exc.__traceback__
-    last = None
-    while tb is not None:
-        last = tb
-        tb = tb.tb_next
-    return last is not None and "whoosh" in last.tb_frame.f_code.co_filename
 
 
 def _hit(q: Question, score: float | None, question_snippet: str, answer_snippet: str) -> Hit:

@@ -26,7 +26,7 @@ Whatever is typed or pasted, the work is bounded: the text read
 parentheses (``MAX_NESTING``, so the recursive parser never meets Python's
 recursion limit) and the jokers of one word (``MAX_JOKERS``); what is left
 out is said in a warning.  Prefixes, wildcards and fuzzy words are capped at
-their expansion (``fastquery.MAX_EXPANSION``).
+their expansion (``matching.MAX_EXPANSION``).
 """
 
 from __future__ import annotations
@@ -36,14 +36,10 @@ import fnmatch
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-from whoosh import query as wq
-from whoosh.query import spans as wspans
 
 from qe_desktop.dates import format_date_fr, month_number
 from qe_desktop.references import Reference, parse_reference
-from qe_desktop.search import analysis
+from qe_desktop.search import analysis, nodes
 from qe_desktop.search.facets import STATUS_LABELS, STATUS_WORDS
 
 # -- bounds ----------------------------------------------------------------------
@@ -66,7 +62,7 @@ MAX_NESTING = 16
 MAX_JOKERS = 5
 #: Words with a joker or a tolerance (``hôpit*``, ``h?pital``, ``hopitl~``): each one
 #: walks the index's word list (a fuzzy word: about 0.2 s at 20,000 questions) and may
-#: search up to ``fastquery.MAX_EXPANSION`` words per field.  People write one or two.
+#: search up to ``matching.MAX_EXPANSION`` words per field.  People write one or two.
 MAX_PATTERNS = 5
 #: Longest word read as a fuzzy word (``mot~``): the longest French words have about
 #: 25 letters, and matching a fuzzy word costs in proportion to its length (4 s for
@@ -128,7 +124,7 @@ class ParsedQuery:
     """A query as understood: Whoosh query, French interpretation, warnings, pins, marks."""
 
     text: str
-    query: Any  # whoosh.query.Query, or None for "every question"
+    query: nodes.Node | None  # None for "every question"
     interpretation: str
     warnings: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
@@ -310,7 +306,7 @@ class _Not(_Node):
 class _Criterion(_Node):
     """A compiled criterion that is not text: legislature, type, status, dates."""
 
-    query: Any
+    query: nodes.Node
     words: str
 
 
@@ -509,7 +505,7 @@ class _Parser:
 
     def word(self, text: str, scope: str | None) -> _Node | None:
         if text == "*":
-            return _Criterion(wq.Every(), "toutes les questions")
+            return _Criterion(nodes.Every(), "toutes les questions")
         if scope is None and not any(c in text for c in "*?~"):
             ref = _reference(text)
             if ref is not None:
@@ -628,7 +624,7 @@ class _Parser:
             if code not in _TYPE_WORDS:
                 self.warnings.append(f"Type inconnu « {value} » (QE, QG ou QOSD) : critère ignoré.")
                 return None
-            return _Criterion(wq.Term("type", code), f"{_TYPE_WORDS[code]} ({code})")
+            return _Criterion(nodes.Term("type", code), f"{_TYPE_WORDS[code]} ({code})")
         if name == "statut":
             status = STATUS_WORDS.get(analysis.fold(value).strip())
             if status is None:
@@ -636,7 +632,7 @@ class _Parser:
                     f"Statut inconnu « {value} » (repondue, en-attente, retiree, caduque) : critère ignoré."
                 )
                 return None
-            return _Criterion(wq.Term("status", status), f"statut « {STATUS_LABELS[status]} »")
+            return _Criterion(nodes.Term("status", status), f"statut « {STATUS_LABELS[status]} »")
         if name == "numero":
             ref = _reference(value)
             if ref is None:
@@ -648,16 +644,16 @@ class _Parser:
         m = re.fullmatch(r"\s*(\d{1,2})\s*(?:\.\.|-)\s*(\d{1,2})\s*", value)
         if m:
             lo, hi = sorted((int(m[1]), int(m[2])))
-            terms = [wq.Term("legislature", str(n)) for n in range(lo, hi + 1)]
+            terms: list[nodes.Node] = [nodes.Term("legislature", str(n)) for n in range(lo, hi + 1)]
             words = f"législatures {lo} à {hi}"
             if int(m[1]) > int(m[2]):
                 self._swapped("legislature", value, words)
-            return _Criterion(wq.Or(terms), words)
+            return _Criterion(nodes.Or(tuple(terms)), words)
         m = re.fullmatch(r"\s*(\d{1,2})(?:e|ème|eme)?\s*", value)
         if not m:
             self.warnings.append(f"Législature illisible « {value} » : critère ignoré.")
             return None
-        return _Criterion(wq.Term("legislature", str(int(m[1]))), f"{int(m[1])}e législature")
+        return _Criterion(nodes.Term("legislature", str(int(m[1]))), f"{int(m[1])}e législature")
 
     def delay(self, value: str) -> _Node | None:
         m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*(?:j|jours?)?\s*", value)
@@ -666,7 +662,7 @@ class _Parser:
             words = f"réponse en {first} à {last} jours"
             if int(m[1]) > int(m[2]):
                 self._swapped("delai", value, words)
-            return _Criterion(wq.NumericRange("delai", first, last), words)
+            return _Criterion(nodes.Range("delai", first, last), words)
         m = re.fullmatch(r"\s*(>=|<=|>|<)?\s*(\d+)\s*(?:j|jours?)?\s*", value)
         if not m:
             self.warnings.append(
@@ -689,7 +685,7 @@ class _Parser:
             "<=": f"au plus {days} jours",
             "=": f"{days} jours",
         }[op]
-        return _Criterion(wq.NumericRange("delai", lo, hi), f"réponse en {words}")
+        return _Criterion(nodes.Range("delai", lo, hi), f"réponse en {words}")
 
     def date(self, name: str, value: str) -> _Node | None:
         target = "qdate" if name == "date" else "adate"
@@ -704,7 +700,7 @@ class _Parser:
         lo, hi, words, swapped = parsed
         if swapped:
             self._swapped(name, value, f"{subject} {words}")
-        return _Criterion(wq.NumericRange(target, lo, hi), f"{subject} {words}")
+        return _Criterion(nodes.Range(target, lo, hi), f"{subject} {words}")
 
     def _swapped(self, name: str, value: str, words: str) -> None:
         """Say that a range typed end first (``date:2012..2011``) is searched the right way round."""
@@ -861,10 +857,7 @@ def _exact_fields(scope: str | None) -> tuple[tuple[str, float], ...]:
     return ((scope, 1.0),)
 
 
-def _or(queries: list[Any]) -> Any:
-    if not queries:
-        return wq.NullQuery
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+_or = nodes.any_of
 
 
 class _Compiler:
@@ -905,7 +898,7 @@ class _Compiler:
             return [self.marks["answer"]]
         return []
 
-    def compile(self, node: _Node, negated: bool = False) -> tuple[Any, str]:
+    def compile(self, node: _Node, negated: bool = False) -> tuple[nodes.Node | None, str]:
         if isinstance(node, _Bool):
             parts = [self.compile(item, negated) for item in node.items]
             parts = [p for p in parts if p[0] is not None]
@@ -913,22 +906,22 @@ class _Compiler:
                 return None, ""
             if len(parts) == 1:
                 return parts[0]
-            queries = [p[0] for p in parts]
+            queries = [p[0] for p in parts if p[0] is not None]
             if node.op == "AND":
                 words = parts[0][1]
                 for _, part_words in parts[1:]:
                     words += (" " if part_words.startswith("sauf ") else " et ") + part_words
-                return wq.And(queries), words
+                return nodes.And(tuple(queries)), words
             words = " ou ".join(p[1] for p in parts)
-            return wq.Or(queries), f"({words})"
+            return nodes.Or(tuple(queries)), f"({words})"
         if isinstance(node, _Not):
             inner, words = self.compile(node.item, not negated)
             if inner is None:
                 return None, ""
-            return wq.Not(inner), f"sauf {words}"
+            return nodes.Not(inner), f"sauf {words}"
         if isinstance(node, _Criterion):
             # A legislature range is as many terms as legislatures.
-            cost = max(1, len(list(node.query.leaves())))
+            cost = max(1, len(nodes.leaves(node.query)))
             if self.spend(cost) < cost:
                 return None, ""
             return node.query, node.words
@@ -938,12 +931,12 @@ class _Compiler:
             if not negated:
                 self.pins.append(node.ref)
                 self.pin_labels.append(node.label)
-            return _pin_query(node.ref), f"la question {node.label}"
+            return pin_query(node.ref), f"la question {node.label}"
         if isinstance(node, _Text):
             return self.text(node, negated)
         raise TypeError(node)
 
-    def text(self, node: _Text, negated: bool) -> tuple[Any, str]:
+    def text(self, node: _Text, negated: bool) -> tuple[nodes.Node | None, str]:
         scope = node.scope
         paid = False
         where = f" {_SCOPE_WORDS[scope]}" if scope else ""
@@ -960,17 +953,14 @@ class _Compiler:
             else:
                 fields = _exact_fields(scope)
                 if node.kind == "near":
-                    queries = [
-                        wspans.SpanNear2([wq.Term(f, t) for t in terms], slop=node.arg, ordered=False)
-                        for f, _ in fields
-                    ]
+                    queries: list[nodes.Node] = [nodes.Near(f, tuple(terms), node.arg) for f, _ in fields]
                     for m in panes:
                         m.exact.update(terms)
                     shown = ", ".join(
                         f"« {t} »" for t in (node.text.split() if len(terms) == len(every) else terms)
                     )
                     return _or(queries), f"{shown} à moins de {node.arg} mots d'écart{where}"
-                queries = [wq.Phrase(f, terms, boost=b) for f, b in fields]
+                queries = [nodes.Phrase(f, tuple(terms), b) for f, b in fields]
                 for m in panes:
                     m.phrases.append(tuple(terms))
                 shown = node.text.strip() if len(terms) == len(every) else " ".join(terms) + " …"
@@ -981,7 +971,7 @@ class _Compiler:
             prefix = analysis.fold(node.text)
             for m in panes:
                 m.prefixes.append(prefix)
-            queries = [wq.Prefix(f, prefix, boost=b) for f, b in _exact_fields(scope)]
+            queries = [nodes.Pattern(f, "prefix", prefix, b) for f, b in _exact_fields(scope)]
             return _or(queries), f"les mots commençant par « {node.text} »{where}"
         if node.kind == "wildcard":
             pattern = analysis.fold(node.text)
@@ -990,7 +980,7 @@ class _Compiler:
             regex = fnmatch.translate(pattern)
             for m in panes:
                 m.prefixes.append("re:" + regex)
-            queries = [wq.Wildcard(f, pattern, boost=b) for f, b in _exact_fields(scope)]
+            queries = [nodes.Pattern(f, "wildcard", pattern, b) for f, b in _exact_fields(scope)]
             return _or(queries), f"les mots de la forme « {node.text} »{where}"
         terms = analysis.tokens(node.text)
         if not terms:
@@ -1002,43 +992,44 @@ class _Compiler:
             for m in panes:
                 m.fuzzy.append((term, node.arg))
             queries = [
-                wq.FuzzyTerm(f, term, boost=b, maxdist=node.arg, prefixlength=1)
+                nodes.Pattern(f, "fuzzy", term, b, maxdist=node.arg, prefixlength=1)
                 for f, b in _exact_fields(scope)
             ]
             # The stem too, so that "hopitl~" also finds "hôpitaux".
             stem = analysis.stem(term)
             stemmed = DEFAULT_FIELDS if scope is None else ((scope, 1.0),) if scope in _STEMMED else ()
-            queries += [wq.FuzzyTerm(f, stem, boost=b, maxdist=node.arg, prefixlength=1) for f, b in stemmed]
+            queries += [
+                nodes.Pattern(f, "fuzzy", stem, b, maxdist=node.arg, prefixlength=1) for f, b in stemmed
+            ]
             fautes = "une faute" if node.arg == 1 else f"{node.arg} fautes"
             return _or(queries), f"« {node.text} » à {fautes} près{where}"
         key = analysis.stem_key(term)
         if scope in _WORDS:
             for m in panes:
                 m.exact.add(term)
-            return wq.Term(scope, term), f"« {node.text} »{where}"
+            return nodes.Term(scope, term), f"« {node.text} »{where}"
         if key is None:
             # A stop word on its own: only the exact fields know it.
             for m in panes:
                 m.exact.add(term)
-            return _or(
-                [wq.Term(f, term, boost=b) for f, b in _exact_fields(scope)]
-            ), f"« {node.text} »{where}"
+            return _or([nodes.Term(f, term, b) for f, b in _exact_fields(scope)]), f"« {node.text} »{where}"
         for m in panes:
             m.stems.add(key)
         if scope is None:
-            queries = [wq.Term(f, key, boost=b) for f, b in DEFAULT_FIELDS]
-            queries += [wq.Term(f, term, boost=b) for f, b in _DEFAULT_WORD_FIELDS]
-            return wq.Or(queries), f"« {node.text} »"
-        return wq.Term(scope, key), f"« {node.text} »{where}"
+            queries = [nodes.Term(f, key, b) for f, b in DEFAULT_FIELDS]
+            queries += [nodes.Term(f, term, b) for f, b in _DEFAULT_WORD_FIELDS]
+            return nodes.Or(tuple(queries)), f"« {node.text} »"
+        return nodes.Term(scope, key), f"« {node.text} »{where}"
 
 
-def _pin_query(ref: Reference) -> Any:
-    parts = [wq.Term("number", str(ref.number))]
+def pin_query(ref: Reference) -> nodes.Node:
+    """The question(s) a reference names."""
+    parts: list[nodes.Node] = [nodes.Term("number", str(ref.number))]
     if ref.legislature is not None:
-        parts.append(wq.Term("legislature", str(ref.legislature)))
+        parts.append(nodes.Term("legislature", str(ref.legislature)))
     if ref.type is not None:
-        parts.append(wq.Term("type", ref.type))
-    return wq.And(parts) if len(parts) > 1 else parts[0]
+        parts.append(nodes.Term("type", ref.type))
+    return nodes.And(tuple(parts)) if len(parts) > 1 else parts[0]
 
 
 def _drop_stop_words(node: _Node | None) -> _Node | None:
@@ -1103,7 +1094,7 @@ def parse_query(text: str) -> ParsedQuery:
             compiler.pin_labels.append(pin.label)
     query, words = (None, "") if tree is None else compiler.compile(tree)
     if query is None and compiler.pins:
-        query = wq.NullQuery  # only the pinned questions
+        query = nodes.Nothing()  # only the pinned questions
     if compiler.patterns_dropped:
         warnings.append(
             f"Plus de {MAX_PATTERNS} mots à joker (* ou ?) ou approchés (~) : les suivants sont ignorés."

@@ -6,26 +6,29 @@ faster), and positions are stored as records (position and the stop words that
 follow) instead of pickles.
 Texts are not stored: snippets read them from the corpus database.
 
-Bump :data:`SCHEMA_VERSION` whenever anything here, in the analysis or in the
-codec (``codec.py``) changes what gets indexed or how it is stored: an index
-built by another version is rebuilt at open.  (3: posting blocks as arrays, positions with the stop words around them.)
+The index's format is identified by :func:`fingerprint`, computed from what
+decides it (this schema, the analysis of a probe text, the stop list and the
+position records, the block format and the codec's options), never bumped by
+hand: an index whose stored fingerprint differs is rebuilt at open.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import struct
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import whoosh
 from whoosh import columns, fields, formats
 
 from qe_desktop.dates import days_between
 from qe_desktop.model import Question
 from qe_desktop.search import analysis
-
-SCHEMA_VERSION = 3
 
 META_SEPARATOR = "\x1f"
 #: The per-document column read back into the facet/sort arrays, in this order.
@@ -336,3 +339,67 @@ def document(q: Question) -> dict[str, Any]:
     if ministries:
         doc["ministere"] = ministries
     return doc
+
+
+#: A text that goes through every step of the analysis: accents and ligatures, capitals,
+#: elisions, hyphens, apostrophes, numbers and references, plurals, stop words in runs.
+_PROBE_TEXT = (
+    "L'Œuvre des hôpitaux publics : M. le ministre de l'économie, des finances et de la "
+    "relance (n° 2021-1234, art. L. 241-13) ; aujourd'hui « porte-à-porte » des "
+    "Élèves-infirmiers à 1,5 % d'ici 2030... qu'il n'y a pas d'exonération jusqu'à demain"
+)
+_PROBE_QUESTION = Question(
+    uid="QANR5L13QE1",
+    legislature=13,
+    type="QE",
+    number=1,
+    rubrique="Santé",
+    tete_analyse="Hôpitaux",
+    analyse=_PROBE_TEXT,
+    author="Mme Anne Dupont",
+    group="Socialiste",
+    group_abbrev="SRC",
+    ministry_asked="Santé",
+    ministry_answering="Santé et sports",
+    question_text=_PROBE_TEXT,
+    question_date="2011-03-08",
+    answer_text=_PROBE_TEXT,
+    answer_date="2011-06-14",
+    status="answered",
+)
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What the index's files depend on, hashed: a stored index with another fingerprint is rebuilt.
+
+    Computed from behaviour, not declared: the schema's fields and formats, the
+    analysis of a probe text (terms, stems, positions and stop-word records),
+    the stop list and its numbering, the document a probe question becomes,
+    the bytes of probe posting blocks, the codec's options and Whoosh's version.
+    """
+    from qe_desktop.search import codec, whoosh_adapter
+
+    schema = make_schema()
+    analysed_probe = analysis.analysed(_PROBE_TEXT)
+    parts: dict[str, Any] = {
+        "fields": [
+            (name, type(f).__name__, type(f.format).__name__ if f.format else None, f.scorable, f.stored)
+            for name, f in schema.items()
+        ],
+        "record": [RECORD.format, RECORD_DTYPE, MORE_STOPS],
+        "stop_ids": sorted(analysis.STOP_IDS.items()),
+        "stemmed": analysis.stemmed_terms(_PROBE_TEXT),
+        "exact": analysis.exact_terms(_PROBE_TEXT),
+        "stems": sorted(analysed_probe.stems.items()),
+        "positions": position_records(analysed_probe.sequence).hex(),
+        "document": sorted(
+            (k, v.hex() if isinstance(v, bytes) else v) for k, v in document(_PROBE_QUESTION).items()
+        ),
+        "meta": [META_SEPARATOR, META_KEYS],
+        "blocks": hashlib.sha256(codec.format_probe()).hexdigest(),
+        "codec": whoosh_adapter.codec_options(),
+        "whoosh": whoosh.versionstring(),
+    }
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=repr)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]

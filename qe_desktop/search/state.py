@@ -3,7 +3,7 @@
 Layout::
 
     index/
-      state.json     what the index holds: format, current generation folder,
+      state.json     what the index holds: its format's fingerprint, the current generation folder,
                      corpus data_version and count it is synced to, its files
                      with their sizes and CRC32 (segments never change once written)
       writing.pid    present while a writer works; left behind by a crash
@@ -43,7 +43,8 @@ class StateError(ValueError):
 class IndexState:
     """What ``state.json`` says; every field checked when read."""
 
-    schema_version: int
+    #: The index's format (:func:`qe_desktop.search.schema.fingerprint`): another one is rebuilt.
+    fingerprint: str
     generation: str
     data_version: int
     count: int
@@ -52,7 +53,7 @@ class IndexState:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "schema_version": self.schema_version,
+            "fingerprint": self.fingerprint,
             "generation": self.generation,
             "data_version": self.data_version,
             "count": self.count,
@@ -103,8 +104,12 @@ def read_state(index_dir: Path) -> IndexState:
         ):
             raise StateError(f"liste des fichiers invalide dans {STATE_FILE}")
         files[name] = (value[0], value[1])
+    fingerprint = data.get("fingerprint")
+    if not isinstance(fingerprint, str):
+        # An index written before fingerprints (or edited): another format, rebuilt.
+        fingerprint = ""
     return IndexState(
-        schema_version=_int(data, "schema_version"),
+        fingerprint=fingerprint,
         generation=generation,
         data_version=_int(data, "data_version"),
         count=_int(data, "count"),

@@ -63,7 +63,7 @@ def test_once_usable_the_window_reads_ahead_for_the_next_searches(qtbot: QtBot, 
     # Asked for when the first question was shown, done in the writer thread.
     index = window.reads.index
     assert index is not None
-    qtbot.waitUntil(lambda: "question_exact" in index._current().fast._np_lengths, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "question_exact" in index._current().matcher._lengths, timeout=TIMEOUT)
     assert window._warm_asked
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,10 +14,10 @@ from whoosh.writing import SegmentWriter
 
 from qe_desktop.corpus import import_paths
 from qe_desktop.search import analysis
-from qe_desktop.search.codec import Block, QECodec, QELeafMatcher, encode_block
-from qe_desktop.search.fastquery import _read_postings
+from qe_desktop.search import whoosh_adapter as adapter
+from qe_desktop.search.codec import Block, encode_block
 from qe_desktop.search.schema import MORE_STOPS, RECORD, RunPositions, document, make_schema, position_records
-from qe_desktop.search.writer import FastSegmentWriter
+from qe_desktop.search.whoosh_adapter import FastSegmentWriter, QECodec, QELeafMatcher
 from qe_desktop.store import CorpusStore
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -106,8 +107,10 @@ def test_whoosh_reads_every_posting_as_with_its_own_codec(tmp_path: Path) -> Non
         assert isinstance(reader.postings("question_exact", b"de"), QELeafMatcher)
     expected = _postings(theirs)
     assert _postings(ours) == expected
-    # Skipping (block by block) and the fast path's reads agree too.
-    with ours.reader() as reader:
+    # Skipping (block by block) and the project's reader agree too.
+    with ours.searcher() as searcher:
+        reader = searcher.reader()
+        (leaf,) = adapter.leaves(searcher)
         for (field, text), rows in expected.items():
             if len(rows) < 3 or field in ("qdate", "adate", "delai"):  # numeric: binary trie terms
                 continue
@@ -115,11 +118,14 @@ def test_whoosh_reads_every_posting_as_with_its_own_codec(tmp_path: Path) -> Non
             m.skip_to(rows[len(rows) // 2][0])
             assert m.id() == rows[len(rows) // 2][0]
             wanted = [d for d, _, _ in rows[::2]]
-            ids, weights, values = _read_postings(reader, 0, field, text.decode("utf-8"), wanted)
-            assert ids == wanted, (field, text)
-            assert weights == [w for _, w, _ in rows[::2]]
+            got = adapter.read_postings(leaf, field, text.decode("utf-8"), wanted, with_values=True)
+            at = np.searchsorted(got.ids, wanted)
+            assert got.ids[at].tolist() == wanted, (field, text)
+            assert got.weights[at].tolist() == [w for _, w, _ in rows[::2]]
             if rows[0][2] is not None:
-                assert values == [v for _, _, v in rows[::2]]
+                ends = np.cumsum(got.lengths)
+                values = [got.values[e - n : e] for e, n in zip(ends, got.lengths, strict=True)]
+                assert [values[i] for i in at] == [v for _, _, v in rows[::2]]
 
 
 def test_merged_segments_keep_the_codec(tmp_path: Path) -> None:

@@ -9,18 +9,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_search_query import FIELDS_PER_TERM, searched_terms
-from whoosh import query as wq
 
 from qe_desktop.corpus import import_paths
 from qe_desktop.model import SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths, sample_folders
-from qe_desktop.search import fastquery
+from qe_desktop.search import matching, nodes
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.search.query import (
     MAX_NESTING,
@@ -43,24 +41,27 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
             yield ix
 
 
-def patterns(query: Any) -> list[Any]:
-    """The prefix, wildcard and fuzzy leaves of a Whoosh query."""
-    if query is None or query is wq.NullQuery:
+def patterns(query: nodes.Node | None) -> list[nodes.Pattern]:
+    """The prefix, wildcard and fuzzy leaves of a query tree."""
+    if query is None:
         return []
-    return [leaf for leaf in query.leaves() if isinstance(leaf, wq.MultiTerm)]
+    return [leaf for leaf in nodes.leaves(query) if isinstance(leaf, nodes.Pattern)]
 
 
-def depth(query: Any) -> int:
-    """Levels of a Whoosh query tree (counted without recursion)."""
+def depth(query: nodes.Node) -> int:
+    """Levels of a query tree (counted without recursion)."""
     deepest, stack = 0, [(query, 1)]
     while stack:
         node, level = stack.pop()
         deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in node.children())
+        if isinstance(node, (nodes.And, nodes.Or)):
+            stack.extend((child, level + 1) for child in node.parts)
+        elif isinstance(node, nodes.Not):
+            stack.append((node.part, level + 1))
     return deepest
 
 
-#: Whoosh query levels per level of parentheses (And, Or, Not), and below the last one
+#: Query tree levels per level of parentheses (And, Or, Not), and below the last one
 #: (And, Or or Not, then a term's Or of fields and the term itself).
 LEVELS_PER_GROUP = 3
 LEVELS_BELOW = 5
@@ -71,14 +72,14 @@ def assert_bounded(index: SearchIndex, text: str) -> None:
     parsed = parse_query(text)
     assert searched_terms(parsed.query) <= FIELDS_PER_TERM * MAX_QUERY_TERMS
     if parsed.query is not None:
-        # What walks the tree (Whoosh, fastquery) recurses this deep at most.
+        # What walks the tree (matching) recurses this deep at most.
         assert depth(parsed.query) <= LEVELS_PER_GROUP * MAX_NESTING + LEVELS_BELOW
     leaves = patterns(parsed.query)
     assert len(leaves) <= FIELDS_PER_TERM * MAX_PATTERNS
-    fast = index._current().fast
+    matcher = index._current().matcher
     for leaf in leaves:
-        searched, _ = fast.expansion(leaf)
-        assert searched <= fastquery.MAX_EXPANSION
+        searched, _ = matcher.expansion(leaf)
+        assert searched <= matching.MAX_EXPANSION
 
 
 # -- the cases of the issue ------------------------------------------------------
@@ -126,19 +127,19 @@ def test_a_pattern_matching_too_many_words_searches_the_most_frequent(
     everything = index.search("pro*")
     assert everything.warnings == ()
     snap = index._current()
-    monkeypatch.setattr(fastquery, "MAX_EXPANSION", 5)
+    monkeypatch.setattr(matching, "MAX_EXPANSION", 5)
     # A searcher's matches and expansions are cached: a fresh one, the old one back after the test.
-    monkeypatch.setattr(snap, "fast", fastquery.FastSearch(snap.searcher))
+    monkeypatch.setattr(snap, "matcher", matching.Matcher(snap.searcher))
     result = index.search("pro*")
     assert result.warnings == (
         "Le motif « pro* » correspond à plus de 5 mots : seuls les 5 plus fréquents sont cherchés.",
     )
     assert 0 < result.total < everything.total
     # The words kept are the most frequent of the field.
-    prefix = wq.Prefix("question_exact", "pro")
-    assert snap.fast.expansion(prefix) == (5, 37)
-    kept = {w for leaf in snap.fast._words(prefix) for w in leaf}
-    every = {w for reader, _ in snap.fast.leaves for w in prefix._btexts(reader)}
+    prefix = nodes.Pattern("question_exact", "prefix", "pro")
+    assert snap.matcher.expansion(prefix) == (5, 37)
+    kept = set(snap.matcher.words(prefix))
+    every = {w for w in snap.searcher.lexicon("question_exact") if w.startswith(b"pro")}
     frequency = sorted((snap.searcher.doc_frequency("question_exact", w) for w in every), reverse=True)
     assert (
         sorted((snap.searcher.doc_frequency("question_exact", w) for w in kept), reverse=True)

@@ -16,9 +16,9 @@ import pytest
 from qe_desktop.jobs import Cancelled
 from qe_desktop.model import Question, SearchRequest
 from qe_desktop.paths import DataPaths
-from qe_desktop.search import schema
 from qe_desktop.search.highlight import highlight_spans, snippet
 from qe_desktop.search.index import STATE_FILE, WRITING_FILE, SearchIndex, SearchIndexError
+from qe_desktop.search.whoosh_adapter import IndexDamaged
 from qe_desktop.store import CorpusStore
 
 
@@ -201,14 +201,13 @@ def test_number_lookup_puts_the_question_first(index: SearchIndex) -> None:
 
 
 def test_warm_reads_every_text_fields_lengths_ahead(index: SearchIndex) -> None:
-    fast = index._current().fast
+    matcher = index._current().matcher
     before = uids(index, '"retraite des agriculteurs"')
-    fast._lengths.clear()
-    fast._np_lengths.clear()
+    matcher._lengths.clear()
     index.warm()
     scorable = {name for name, field in index._current().searcher.schema.items() if field.scorable}
     assert "question_exact" in scorable
-    assert set(fast._lengths) == set(fast._np_lengths) == scorable
+    assert set(matcher._lengths) == scorable
     assert uids(index, '"retraite des agriculteurs"') == before
 
 
@@ -449,7 +448,7 @@ def test_damaged_index_is_rebuilt_at_open(paths: DataPaths, store: CorpusStore, 
         # pid reuse: the marker of a writer that died names a process alive today (init).
         (index_dir / WRITING_FILE).write_text("1")
     elif damage == "schema":
-        state["schema_version"] = schema.SCHEMA_VERSION + 1
+        state["fingerprint"] = "0" * 32  # another format
         (index_dir / STATE_FILE).write_text(json.dumps(state))
     elif damage == "stale_lock":
         # A writer that died mid-way: its marker names a process that no longer exists,
@@ -529,10 +528,23 @@ def test_damage_found_while_searching_is_raised_not_swallowed(
     # A damaged segment file surfaces when its postings are read.
     for reader, _ in snap.searcher.reader().leaf_readers():
         monkeypatch.setattr(reader, "postings", broken)
-    with pytest.raises(SearchIndexError, match="endommagé") as info:
+    with pytest.raises(SearchIndexError, match=r"endommagé.*segment illisible") as info:
         index.search("hôpital")
-    assert isinstance(info.value.__cause__, OSError)
+    assert isinstance(info.value.__cause__, IndexDamaged)
+    assert isinstance(info.value.__cause__.__cause__, OSError)
     assert not index.check().ok  # and the next open rebuilds it
+
+
+def test_a_bug_is_not_taken_for_damage(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A programming error in the matching (not in a read of the index's files) is a bug:
+    # raised as it is, never "healed" by a rebuild that would hide it.
+    def buggy(*args: object, **kwargs: object) -> object:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(index._current().matcher, "docs", buggy)
+    with pytest.raises(TypeError, match="a bug"):
+        index.search("hôpital")
+    assert index.check().ok
 
 
 def test_searches_go_on_while_a_writer_updates(store: CorpusStore, index: SearchIndex) -> None:

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import re
+import typing
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh import query as wq
 
-from qe_desktop.search import query
+from qe_desktop.search import nodes, query
 from qe_desktop.search.query import parse_query
+
+#: Every kind of node of the query tree.
+NODES = typing.get_args(nodes.Node)
 
 
 def terms(query: object) -> set[tuple[str, object]]:
     """Every (field, text) leaf of a Whoosh query."""
-    assert isinstance(query, wq.Query)
-    return {(t.fieldname, t.text) for t in query.leaves() if hasattr(t, "text")}
+    assert isinstance(query, NODES)
+    return {(t.field, t.text) for t in nodes.leaves(query) if hasattr(t, "text")}
 
 
 def test_plain_words_are_all_required_and_stemmed() -> None:
     parsed = parse_query("hôpitaux publics")
-    assert isinstance(parsed.query, wq.And)
+    assert isinstance(parsed.query, nodes.And)
     leaves = terms(parsed.query)
     assert ("question", "hopital") in leaves
     assert ("reponse", "public") in leaves
@@ -33,12 +36,12 @@ def test_plain_words_are_all_required_and_stemmed() -> None:
 def test_french_and_english_operators() -> None:
     for text in ("retraite OU pension", "retraite OR pension"):
         parsed = parse_query(text)
-        assert isinstance(parsed.query, wq.Or)
+        assert isinstance(parsed.query, nodes.Or)
         assert parsed.interpretation == "Interprétation : « retraite » ou « pension »"
     for text in ("retraite SAUF agricole", "retraite NOT agricole", "retraite -agricole"):
         parsed = parse_query(text)
-        assert isinstance(parsed.query, wq.And)
-        assert any(isinstance(q, wq.Not) for q in parsed.query.subqueries)
+        assert isinstance(parsed.query, nodes.And)
+        assert any(isinstance(q, nodes.Not) for q in parsed.query.parts)
         assert parsed.interpretation == "Interprétation : « retraite » sauf « agricole »"
     parsed = parse_query("retraite ET agricole")
     assert parsed.interpretation == "Interprétation : « retraite » et « agricole »"
@@ -61,9 +64,9 @@ def test_parentheses_group() -> None:
 
 def test_phrase_uses_the_exact_fields() -> None:
     parsed = parse_query('"projet de loi"')
-    phrases = [q for q in parsed.query.subqueries if isinstance(q, wq.Phrase)]
-    assert {p.fieldname for p in phrases} >= {"question_exact", "reponse_exact", "analyse_exact"}
-    assert phrases[0].words == ["projet", "de", "loi"]
+    phrases = [q for q in parsed.query.parts if isinstance(q, nodes.Phrase)]
+    assert {p.field for p in phrases} >= {"question_exact", "reponse_exact", "analyse_exact"}
+    assert phrases[0].words == ("projet", "de", "loi")
     assert "l'expression exacte « projet de loi »" in parsed.interpretation
 
 
@@ -78,19 +81,21 @@ def test_proximity() -> None:
 
 def test_prefix_and_wildcard_use_the_exact_fields() -> None:
     parsed = parse_query("hôpit*")
-    prefixes = [q for q in parsed.query.subqueries if isinstance(q, wq.Prefix)]
-    assert {(p.fieldname, p.text) for p in prefixes} >= {("question_exact", "hopit")}
+    prefixes = [q for q in parsed.query.parts if isinstance(q, nodes.Pattern) and q.kind == "prefix"]
+    assert {(p.field, p.text) for p in prefixes} >= {("question_exact", "hopit")}
     assert "commençant par « hôpit »" in parsed.interpretation
-    assert isinstance(parse_query("h?pital").query.subqueries[0], wq.Wildcard)
+    wildcard = parse_query("h?pital").query.parts[0]
+    assert isinstance(wildcard, nodes.Pattern)
+    assert wildcard.kind == "wildcard"
 
 
 def test_fuzzy() -> None:
     parsed = parse_query("hopitl~")
-    fuzzy = [q for q in parsed.query.subqueries if isinstance(q, wq.FuzzyTerm)]
+    fuzzy = [q for q in parsed.query.parts if isinstance(q, nodes.Pattern) and q.kind == "fuzzy"]
     assert fuzzy
     assert fuzzy[0].maxdist == 1
     assert "à une faute près" in parsed.interpretation
-    assert parse_query("hopitl~2").query.subqueries[0].maxdist == 2
+    assert parse_query("hopitl~2").query.parts[0].maxdist == 2
     assert ("question", "hopitl") in terms(parsed.query)  # the stemmed fields too
 
 
@@ -121,16 +126,16 @@ def test_field_names(text: str, field: str, value: str, words: str) -> None:
 
 def test_field_with_phrase_and_group() -> None:
     parsed = parse_query('auteur:"jean dupont"')
-    assert isinstance(parsed.query, wq.Phrase)
-    assert parsed.query.fieldname == "auteur"
+    assert isinstance(parsed.query, nodes.Phrase)
+    assert parsed.query.field == "auteur"
     grouped = parse_query("rubrique:(santé OU sécurité)")
     assert terms(grouped.query) == {("rubrique", "sante"), ("rubrique", "securite")}
 
 
 def _range(text: str) -> tuple[str, object, object]:
     q = parse_query(text).query
-    assert isinstance(q, wq.NumericRange), q
-    return q.fieldname, q.start, q.end
+    assert isinstance(q, nodes.Range), q
+    return q.field, q.start, q.end
 
 
 @pytest.mark.parametrize(
@@ -186,7 +191,7 @@ def test_bare_number_also_searches_texts_citing_it() -> None:
 
 
 def test_full_reference_searches_nothing_else() -> None:
-    assert parse_query("13-101851QE").query is wq.NullQuery
+    assert parse_query("13-101851QE").query == nodes.Nothing()
 
 
 @pytest.mark.parametrize(
@@ -245,12 +250,12 @@ def test_never_raises(text: str) -> None:
 
 def searched_terms(query: object) -> int:
     """How many terms a Whoosh query searches: each word of a phrase or proximity counts."""
-    if query is None or query is wq.NullQuery:
+    if query is None or query == nodes.Nothing():
         return 0
-    assert isinstance(query, wq.Query)
+    assert isinstance(query, NODES)
     total = 0
-    for leaf in query.leaves():
-        if isinstance(leaf, wq.Phrase):
+    for leaf in nodes.leaves(query):
+        if isinstance(leaf, nodes.Phrase):
             total += len(leaf.words)
         elif hasattr(leaf, "qs"):  # SpanNear2
             total += len(leaf.qs)
@@ -276,7 +281,7 @@ def test_a_pasted_paragraph_is_searched_whole_as_words_and_as_an_expression() ->
     assert {t for _, t in terms(parsed.query)} >= {w for w in words}
     phrase = parse_query(f'"{paragraph}"')
     assert phrase.warnings == ()
-    assert next(q.words for q in phrase.query.subqueries if isinstance(q, wq.Phrase)) == words
+    assert list(next(q.words for q in phrase.query.parts if isinstance(q, nodes.Phrase))) == words
 
 
 def test_beyond_the_terms_bound_the_first_terms_are_searched_and_the_rest_said() -> None:
@@ -289,8 +294,8 @@ def test_beyond_the_terms_bound_the_first_terms_are_searched_and_the_rest_said()
     assert words[query.MAX_QUERY_TERMS] not in searched
     # An expression too long keeps its first words.
     phrase = parse_query('"' + " ".join(words) + '"')
-    kept = next(q.words for q in phrase.query.subqueries if isinstance(q, wq.Phrase))
-    assert kept == words[: query.MAX_QUERY_TERMS]
+    kept = next(q.words for q in phrase.query.parts if isinstance(q, nodes.Phrase))
+    assert list(kept) == words[: query.MAX_QUERY_TERMS]
     assert any("premiers termes" in w for w in phrase.warnings)
 
 
@@ -314,9 +319,9 @@ def test_parentheses_nested_too_deep_are_dropped_not_a_recursion_error(depth: in
 
 def test_a_thousand_negations_are_one_flat_query() -> None:
     parsed = parse_query("-a " * 1000)
-    assert isinstance(parsed.query, wq.And)
-    assert len(parsed.query.subqueries) == 1000
-    assert all(isinstance(q, wq.Not) for q in parsed.query.subqueries)
+    assert isinstance(parsed.query, nodes.And)
+    assert len(parsed.query.parts) == 1000
+    assert all(isinstance(q, nodes.Not) for q in parsed.query.parts)
 
 
 def test_too_many_jokers_in_a_word_is_said_and_the_word_ignored() -> None:
@@ -335,14 +340,16 @@ def test_too_many_patterns_keeps_the_first_ones() -> None:
         f"Plus de {query.MAX_PATTERNS} mots à joker (* ou ?) ou approchés (~) : les suivants sont ignorés."
         in parsed.warnings
     )
-    prefixes = {q.text for q in parsed.query.leaves() if isinstance(q, wq.Prefix)}
+    prefixes = {
+        q.text for q in nodes.leaves(parsed.query) if isinstance(q, nodes.Pattern) and q.kind == "prefix"
+    }
     assert prefixes == {f"mot{i}" for i in range(query.MAX_PATTERNS)}
 
 
 def test_a_long_fuzzy_word_is_searched_as_it_is() -> None:
     parsed = parse_query("a" * 100 + "~")
     assert "mot de plus de 40 lettres, cherché sans faute tolérée" in parsed.warnings[0]
-    assert not any(isinstance(q, wq.FuzzyTerm) for q in parsed.query.leaves())
+    assert not any(isinstance(q, nodes.Pattern) and q.kind == "fuzzy" for q in nodes.leaves(parsed.query))
 
 
 def test_wildcards_highlight_as_whoosh_matches_them() -> None:
@@ -400,8 +407,8 @@ def test_surrogate_pairs_are_joined_silently() -> None:
 def test_reversed_ranges_are_swapped_and_said(text: str, expected: tuple[str, int, int], words: str) -> None:
     parsed = parse_query(text)
     q = parsed.query
-    assert isinstance(q, wq.NumericRange)
-    assert (q.fieldname, q.start, q.end) == expected
+    assert isinstance(q, nodes.Range)
+    assert (q.field, q.start, q.end) == expected
     assert parsed.interpretation == f"Interprétation : {words}"
     assert parsed.warnings == (f"Bornes inversées dans « {text} » : échangées ({words}).",)
 

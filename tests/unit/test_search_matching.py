@@ -1,4 +1,6 @@
-"""The fast paths give Whoosh's answers: set matching and BM25F ranking, one-pass analysis, parallel rebuild."""
+"""The project's matching gives Whoosh's answers: every match and its exact BM25F score, against
+Whoosh's exhaustive search, with one-block and multi-block posting lists; one-pass analysis;
+parallel rebuild."""
 
 from __future__ import annotations
 
@@ -9,14 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from whoosh import query as wq
 
 from qe_desktop.corpus import import_paths
 from qe_desktop.jobs import Cancelled
 from qe_desktop.model import SearchRequest
-from qe_desktop.search import analysis, build, fastquery
+from qe_desktop.search import analysis, build, nodes, schema
 from qe_desktop.search import index as index_module
+from qe_desktop.search import whoosh_adapter as adapter
 from qe_desktop.search.index import SearchIndex
+from qe_desktop.search.matching import Matcher, phrase_plan
 from qe_desktop.search.query import parse_query
 from qe_desktop.store import CorpusStore
 
@@ -71,38 +74,58 @@ def store(corpus: Path) -> Iterator[CorpusStore]:
         yield s
 
 
-def _like_whoosh(searcher: Any, fast: Any, q: Any, label: str, limit: int = 10) -> set[int]:
-    """Assert that the fast path matches and ranks ``q`` as Whoosh does; return the matches."""
-    expected = set(searcher.docs_for_query(q))
-    assert fast.docs(q) == expected, label
-    results = searcher.search(q, limit=limit)
-    theirs = [(results.docnum(i), results.score(i)) for i in range(results.scored_length())]
-    ours = fast.top(q, frozenset(expected), limit)
-    assert [d for d, _ in ours] == [d for d, _ in theirs], label
-    for (_, mine), (_, score) in zip(ours, theirs, strict=True):
-        assert math.isclose(mine, score, rel_tol=1e-9), label
-    return expected
+@pytest.fixture(params=[adapter.BLOCK_LIMIT, 4], ids=["blocks-of-128", "blocks-of-4"])
+def block_limit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """Each test twice: with Whoosh's blocks of 128 postings (every list here fits in one), and with
+    blocks of 4 (block skipping, multi-block reads and block headers all run)."""
+    monkeypatch.setattr(adapter, "BLOCK_LIMIT", request.param)
+    schema.fingerprint.cache_clear()
+    yield request.param
+    schema.fingerprint.cache_clear()
 
 
-def _same_as_whoosh(ix: SearchIndex) -> None:
+def like_whoosh(searcher: Any, matcher: Matcher, node: nodes.Node, label: str) -> set[int]:
+    """Assert that the node matches and scores every document as Whoosh's exhaustive search does
+    (``limit=None, optimize=False``: its top-k skipping is not a reference); return the matches."""
+    results = searcher.search(adapter.to_whoosh(node), limit=None, optimize=False)
+    theirs = {results.docnum(i): results.score(i) for i in range(results.scored_length())}
+    assert matcher.docs(node) == set(theirs), label
+    scores = matcher.scores(node)
+    for docnum, score in theirs.items():
+        assert math.isclose(scores[docnum], score, rel_tol=1e-9, abs_tol=1e-12), (label, docnum)
+    # And the best page, best first, ties in document order.
+    best = sorted(theirs.items(), key=lambda item: (-item[1], item[0]))[:10]
+    ours = matcher.top(node, frozenset(theirs), 10)
+    assert [d for d, _ in ours] == [d for d, _ in best], label
+    return set(theirs)
+
+
+def same_as_whoosh(ix: SearchIndex, queries: list[str]) -> None:
     snap = ix._current()
-    for text in QUERIES:
-        q = parse_query(text).query
-        assert q is not None, text
-        _like_whoosh(snap.searcher, snap.fast, q, text)
+    for text in queries:
+        node = parse_query(text).query
+        assert node is not None, text
+        like_whoosh(snap.searcher, snap.matcher, node, text)
 
 
-def test_matching_and_ranking_are_whooshs(tmp_path: Path, store: CorpusStore) -> None:
+def test_matching_and_ranking_are_whooshs(tmp_path: Path, store: CorpusStore, block_limit: int) -> None:
     with SearchIndex.open(tmp_path / "index", store) as ix:
-        _same_as_whoosh(ix)
+        leaf = ix._current().matcher.leaves[0]
+        blocks = list(adapter._blocks(leaf.reader.postings("question_exact", "de")))
+        assert len(blocks) == (
+            1 if block_limit == 128 else -(-leaf.reader.doc_frequency("question_exact", "de") // 4)
+        )
+        same_as_whoosh(ix, QUERIES)
 
 
-def test_also_with_several_segments_and_deleted_documents(tmp_path: Path, store: CorpusStore) -> None:
+def test_also_with_several_segments_and_deleted_documents(
+    tmp_path: Path, store: CorpusStore, block_limit: int
+) -> None:
     with SearchIndex.open(tmp_path / "index", store) as ix:
         # Re-indexing questions writes them to a new segment and deletes them from the first one.
         ix.update(store.all_uids()[::3])
         assert len(ix._current().searcher.reader().leaf_readers()) > 1
-        _same_as_whoosh(ix)
+        same_as_whoosh(ix, QUERIES)
 
 
 def _phrases(store: CorpusStore) -> list[str]:
@@ -117,39 +140,37 @@ def _phrases(store: CorpusStore) -> list[str]:
     return found
 
 
-def test_phrases_checked_by_stop_word_runs_are_whooshs(tmp_path: Path, store: CorpusStore) -> None:
+def test_every_shape_of_phrase_is_whooshs(tmp_path: Path, store: CorpusStore, block_limit: int) -> None:
     with SearchIndex.open(tmp_path / "index", store) as ix:
         ix.update(store.all_uids()[::4])  # several segments, deleted documents
         snap = ix._current()
-        searcher, fast = snap.searcher, snap.fast
         phrases = _phrases(store)
         assert len(phrases) > 300
-        by_runs = possible = 0
+        vouched = 0
         for text in phrases:
-            q = wq.Phrase("question_exact", text.split())
-            by_runs += fast._runs_phrase(q) is not None
-            possible += fastquery._run_plan(text.split()) is not None
-            assert _like_whoosh(searcher, fast, q, text, 5), text
-        # Most phrases are checked without reading their stop words' positions; the others
-        # (stop words only, three in a row, two at either end) by positions.
-        assert by_runs == possible > len(phrases) * 0.7, (by_runs, possible, len(phrases))
+            words = tuple(text.split())
+            vouched += len(phrase_plan(words)) < len(words)
+            assert like_whoosh(snap.searcher, snap.matcher, nodes.Phrase("question_exact", words), text)
+        # Most phrases are checked from their content words, their stop words vouched for by the
+        # position records; the others (stop words only, three in a row, two at either end) read
+        # those stop words too.
+        assert vouched > len(phrases) * 0.7, (vouched, len(phrases))
 
 
 def test_boosted_terms_as_questions_proches_asks_are_ranked_as_whoosh_does(
-    tmp_path: Path, store: CorpusStore
+    tmp_path: Path, store: CorpusStore, block_limit: int
 ) -> None:
     with SearchIndex.open(tmp_path / "index", store) as ix:
         snap = ix._current()
-        searcher, fast = snap.searcher, snap.fast
         weights = {"hopital": 3.5, "retrait": 1.25, "agricol": 2.0, "urgenc": 0.75, "sant": 1.0}
-        q = wq.Or(
-            [
-                wq.Term(field, term, boost=weight * field_boost)
+        node = nodes.Or(
+            tuple(
+                nodes.Term(field, term, weight * field_boost)
                 for term, weight in weights.items()
                 for field, field_boost in (("analyse", 3.0), ("question", 1.0), ("reponse", 1.0))
-            ]
+            )
         )
-        assert _like_whoosh(searcher, fast, q, "questions proches")
+        assert like_whoosh(snap.searcher, snap.matcher, node, "questions proches")
 
 
 def test_one_pass_analysis_gives_both_fields_terms(store: CorpusStore) -> None:

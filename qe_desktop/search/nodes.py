@@ -1,0 +1,122 @@
+"""The query tree the search engine walks: small frozen dataclasses, the project's own.
+
+:mod:`~qe_desktop.search.query` compiles what a user typed into these nodes;
+:mod:`~qe_desktop.search.matching` matches and ranks them over arrays.  Whoosh's
+query classes appear only at the edge, in :mod:`~qe_desktop.search.whoosh_adapter`,
+where Whoosh still expands patterns and numeric ranges into the index's terms
+(and builds the reference queries the tests compare with).
+
+Scores follow Whoosh's BM25F for the same query: a node's score is the sum of
+its parts' (``Or`` and ``And``), a ``Not`` inside an ``And`` adds 1.0, a
+``Range`` and ``Every`` score 1.0.  Nodes are hashable: results are cached by node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PatternKind = Literal["prefix", "wildcard", "fuzzy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One indexed term of one field (already analysed: folded, stemmed for stemmed fields)."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words that follow each other in a field with positions (stop words included)."""
+
+    field: str
+    words: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """Words within ``slop`` positions of each other, in any order (``"mots proches"~5``)."""
+
+    field: str
+    words: tuple[str, ...]
+    slop: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A prefix (``hôpit*``), a wildcard (``h?pital``) or a fuzzy word (``hopitl~``),
+    matched by the words of the index it expands to."""
+
+    field: str
+    kind: PatternKind
+    text: str
+    boost: float = 1.0
+    #: Fuzzy words: edits allowed, and the leading characters that must match exactly.
+    maxdist: int = 0
+    prefixlength: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A numeric field between two bounds (either may be open): dates, delays."""
+
+    field: str
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    part: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Every:
+    """Every question."""
+
+
+@dataclass(frozen=True, slots=True)
+class Nothing:
+    """No question (a query of references only: the pinned questions alone)."""
+
+
+Node = Term | Phrase | Near | Pattern | Range | And | Or | Not | Every | Nothing
+
+
+def any_of(parts: list[Node]) -> Node:
+    """``Or`` of several nodes; the node itself when alone; Nothing when none."""
+    if not parts:
+        return Nothing()
+    return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+
+def leaves(node: Node) -> list[Node]:
+    """The leaves of a tree (every node but And, Or and Not), in order."""
+    if isinstance(node, (And, Or)):
+        return [leaf for part in node.parts for leaf in leaves(part)]
+    if isinstance(node, Not):
+        return leaves(node.part)
+    return [node]
+
+
+def depth(node: Node) -> int:
+    """How deep a tree is (a leaf is 1)."""
+    if isinstance(node, (And, Or)):
+        return 1 + max((depth(p) for p in node.parts), default=0)
+    if isinstance(node, Not):
+        return 1 + depth(node.part)
+    return 1
