@@ -693,15 +693,20 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _amo(corpus: Path) -> Path:
+    """The AMO folder: ``amo16`` in ../shared/corpus, ``amo`` in the bundled sample."""
+    return corpus / "amo16" if (corpus / "amo16").is_dir() else corpus / "amo"
+
+
 def load_amo(corpus: Path) -> tuple[list[Deputy], dict[str, dict[str, Any]]]:
     """Deputies of the 16th legislature with their group, and every organe by uid."""
     organes: dict[str, dict[str, Any]] = {}
-    for path in sorted(glob.glob(str(corpus / "amo16" / "organe" / "PO*.json"))):
+    for path in sorted(glob.glob(str(_amo(corpus) / "organe" / "PO*.json"))):
         with open(path, encoding="utf-8") as fh:
             o = json.load(fh)["organe"]
         organes[o["uid"]] = o
     deputies: list[Deputy] = []
-    for path in sorted(glob.glob(str(corpus / "amo16" / "acteur" / "PA*.json"))):
+    for path in sorted(glob.glob(str(_amo(corpus) / "acteur" / "PA*.json"))):
         with open(path, encoding="utf-8") as fh:
             a = json.load(fh)["acteur"]
         mandats = _as_list((a.get("mandats") or {}).get("mandat"))
@@ -724,7 +729,7 @@ def load_amo(corpus: Path) -> tuple[list[Deputy], dict[str, dict[str, Any]]]:
             )
         )
     if not deputies:
-        raise FileNotFoundError(f"no AMO deputies found under {corpus / 'amo16'}")
+        raise FileNotFoundError(f"no AMO deputies found under {_amo(corpus)}")
     return deputies, organes
 
 
