@@ -40,6 +40,7 @@ from typing import IO, Any
 import ijson
 
 from qe_desktop.dates import format_date_fr, parse_date
+from qe_desktop.importers.clean import display_safe, json_int, number_too_long
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
 from qe_desktop.importers.sources import Source, parse_stream_of
 from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection, Status
@@ -89,6 +90,8 @@ _SNIFF_ROOT = re.compile(rb'\s*\{\s*"([^"]{1,64})"')
 _SNIFF_MARKERS = (b'"question', b'"uid"', b"QANR5")
 
 _UID = re.compile(r"^QANR5L(\d{1,3})(QE|QG|QOSD)(\d{1,7})$")
+#: The shape of a uid whatever its number of digits: to say which number is absurd.
+_UID_ANY_DIGITS = re.compile(r"^QANR5L(\d+)(QE|QG|QOSD)(\d+)$")
 _XSI_TYPES: dict[str, QuestionType] = {
     "QuestionEcrite_Type": "QE",
     "QuestionGouvernement_Type": "QG",
@@ -101,6 +104,17 @@ _LEADING_INT = re.compile(r"\s*(\d{1,7})")
 
 #: ``source_raw``: readable UTF-8 JSON; parsed data has no cycles, so no circularity check.
 _RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+#: Integer literals of absurd length stay text (json.loads raises ValueError past 4,300 digits).
+_DECODER = json.JSONDecoder(parse_int=json_int)
+
+
+def _loads(data: bytes | str) -> Any:
+    """json.loads, with the integer literals of :data:`_DECODER`."""
+    if isinstance(data, bytes):
+        # What json.loads does with bytes: detect UTF-8/16/32 and let surrogates through
+        # (the cleaning step replaces them).
+        data = data.decode(json.detect_encoding(data), "surrogatepass")
+    return _DECODER.decode(data)
 
 
 class RecordError(ValueError):
@@ -200,13 +214,17 @@ def _page(value: Any) -> int | None:
 
 
 def _int(value: Any, what: str) -> int | None:
+    """A number of the identifier; RecordError « numéro invalide (5000 chiffres) » and the like."""
     text = _text(value)
     if text is None:
         return None
+    too_long = number_too_long(text)
+    if too_long:
+        raise RecordError(f"{what} invalide ({too_long})")
     try:
         return int(text)
     except ValueError:
-        raise RecordError(f"{what} n'est pas un nombre : « {text} »") from None
+        raise RecordError(f"{what} invalide : « {display_safe(text, 40)} » n'est pas un nombre") from None
 
 
 # -- public helpers shared with the other AN importers ---------------------------------
@@ -479,13 +497,22 @@ def _identity(data: dict[str, Any]) -> tuple[str, int, QuestionType, int]:
     if uid is not None:
         m = _UID.match(uid)
         if not m:
+            digits = _UID_ANY_DIGITS.match(uid)
+            if digits:
+                for what, text, limit in (("législature", digits[1], 3), ("numéro", digits[3], 7)):
+                    too_long = number_too_long(text, limit)
+                    if too_long:
+                        raise RecordError(
+                            f"{what} invalide ({too_long}) dans l'identifiant « {display_safe(uid, 40)} »"
+                        )
             raise RecordError(
-                f"identifiant « {uid} » mal formé (attendu QANR5L<législature><QE|QG|QOSD><numéro>)"
+                f"identifiant « {display_safe(uid, 60)} » mal formé "
+                "(attendu QANR5L<législature><QE|QG|QOSD><numéro>)"
             )
         return uid, int(m[1]), _TYPES[m[2]], int(m[3])
     ident = data.get("identifiant")
-    legislature = _int(_get(ident, "legislature"), "la législature")
-    number = _int(_get(ident, "numero"), "le numéro")
+    legislature = _int(_get(ident, "legislature"), "législature")
+    number = _int(_get(ident, "numero"), "numéro")
     if legislature is None or number is None:
         raise RecordError("identifiant absent : ni « uid » ni législature et numéro (« identifiant »)")
     raw_type = _text(data.get("type"))
@@ -495,7 +522,7 @@ def _identity(data: dict[str, Any]) -> tuple[str, int, QuestionType, int]:
         qtype = _XSI_TYPES.get(xsi) if xsi else None
     if qtype is None:
         if raw_type:
-            raise RecordError(f"type de question inconnu : « {raw_type} »")
+            raise RecordError(f"type de question inconnu : « {display_safe(raw_type, 40)} »")
         raise RecordError("type de question absent (ni « type » ni « @xsi:type »)")
     return f"QANR5L{legislature}{qtype}{number}", legislature, qtype, number
 
@@ -743,7 +770,7 @@ def _whole_document(data: bytes, prefix: str) -> Any:
             "Latin-1 ou Windows-1252 ?) : réenregistrez-le en UTF-8"
         ) from None
     try:
-        document = json.loads(text)
+        document = _loads(text)
     except RecursionError:
         raise _LayoutError(_TOO_DEEP) from None
     except json.JSONDecodeError as exc:
@@ -843,7 +870,7 @@ def _parse_stream(stream: IO[bytes], source_name: str) -> Iterator[ParsedItem]:
         # member): parse it once.  Anything else takes the general path below, which
         # also words the errors.
         try:
-            document = json.loads(head)
+            document = _loads(head)
         except (UnicodeDecodeError, ValueError, RecursionError):
             document = None
         if isinstance(document, dict) and len(document) == 1 and isinstance(document.get("question"), dict):
