@@ -213,9 +213,10 @@ def _read_source(source: Source, importer: _Importer, cancelled: CancelFn) -> bo
             reason = "format non reconnu : ni JSON ni XML de l'Assemblée nationale, ni page de question"
         importer.reject(Rejection(source.name, reason))
         return True
+    name = source.name
     try:
         for item in module.parse(source):
-            importer.take(item, source.name)
+            importer.take(item, name)
             if cancelled():
                 return False
     except OSError as exc:

@@ -55,6 +55,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from operator import attrgetter
+from typing import Any
 
 from qe_desktop.model import FIELD_LABELS, Actor, CleanedRecord, Mandate, Organe, Question, Rejection
 
@@ -101,8 +102,12 @@ _PAGE_FIELDS = ("question_page", "answer_page")
 _shorts = attrgetter(*_SHORT_FIELDS)
 _refs = attrgetter(*_REF_FIELDS)
 _dates = attrgetter(*_DATE_FIELDS)
+_pages = attrgetter(*_PAGE_FIELDS)
+_texts = attrgetter(*_LONG_FIELDS)
 
 _ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+#: Several identifiers joined by NUL (which none may hold), checked at once.
+_IDS = re.compile(r"[A-Za-z0-9_.-]{1,64}(?:\x00[A-Za-z0-9_.-]{1,64})*")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DAYS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -195,17 +200,23 @@ def _clean_question(q: Question, source: str) -> tuple[Question | Rejection, tup
 def _is_ordinary(q: Question) -> bool:
     """True when the question can be stored as it is: the fast path of (almost) every record.
 
-    One check per kind of value, each over all the values of that kind at once.
+    One check per kind of value, each over all the values of that kind at once
+    (this runs for every record of a dump: a few microseconds count).
     """
-    legislature, number = q.legislature, q.number
+    (uid, legislature, number, pages, refs, days, renewals, texts, errata, source_name, shorts) = (
+        _ordinary_view(q)
+    )
     if legislature is not None and not LEGISLATURES[0] <= legislature <= LEGISLATURES[1]:
         return False
     if number is not None and not NUMBERS[0] <= number <= NUMBERS[1]:
         return False
-    if not _ID.fullmatch(q.uid):
+    if not _IDS.fullmatch("\x00".join([uid, *(ref for ref in refs if ref is not None)])):
         return False
-    days = [d for d in _dates(q) if d is not None]
-    days.extend(q.renewal_dates)
+    for page in pages:
+        if page is not None and not PAGES[0] <= page <= PAGES[1]:
+            return False
+    days = [day for day in days if day is not None]
+    days.extend(renewals)
     if days:
         if not _DAYS.fullmatch("".join(days)):
             return False
@@ -214,26 +225,39 @@ def _is_ordinary(q: Question) -> bool:
                 date.fromisoformat(day)  # the format is checked: this only finds 30 February
         except ValueError:
             return False
-    shorts = "".join(filter(None, _shorts(q)))
-    if _SHORT_SUSPECT.search(shorts) or _SHORT_SUSPECT.search(q.source_name):
+    values = [value for value in shorts if value]
+    joined = "".join(values)
+    if _SHORT_SUSPECT.search(joined) or _SHORT_SUSPECT.search(source_name):
         return False
-    if len(shorts) > SHORT_MAX and max(len(v or "") for v in _shorts(q)) > SHORT_MAX:
+    if len(joined) > SHORT_MAX and max(map(len, values)) > SHORT_MAX:
         return False
-    for text in (q.question_text, q.answer_text):
+    for text in texts:
         if text and not _long_is_clean(text):
             return False
-    for ref in _refs(q):
-        if ref is not None and not _ID.fullmatch(ref):
-            return False
-    for page in (q.question_page, q.answer_page):
-        if page is not None and not PAGES[0] <= page <= PAGES[1]:
-            return False
-    if q.errata:
-        if len(q.errata) > MAX_ENTRIES or _SHORT_SUSPECT.search("".join(q.errata)):
-            return False
-        if max(map(len, q.errata)) > ERRATUM_MAX:
-            return False
-    return len(q.renewal_dates) <= MAX_ENTRIES
+    if errata and (
+        len(errata) > MAX_ENTRIES
+        or _SHORT_SUSPECT.search("".join(errata))
+        or max(map(len, errata)) > ERRATUM_MAX
+    ):
+        return False
+    return len(renewals) <= MAX_ENTRIES
+
+
+def _ordinary_view(q: Question) -> tuple[Any, ...]:
+    """The values _is_ordinary reads, grouped by kind, in a few C calls."""
+    return (
+        q.uid,
+        q.legislature,
+        q.number,
+        _pages(q),
+        _refs(q),
+        _dates(q),
+        q.renewal_dates,
+        _texts(q),
+        q.errata,
+        q.source_name,
+        _shorts(q),
+    )
 
 
 def _identity_problem(q: Question) -> str | None:
