@@ -40,10 +40,10 @@ from typing import IO, Any
 import ijson
 
 from qe_desktop.dates import format_date_fr, parse_date
-from qe_desktop.importers.clean import display_safe, json_int, number_too_long
+from qe_desktop.importers.clean import controls_note, display_safe, json_int, number_too_long
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
 from qe_desktop.importers.sources import Source, parse_stream_of
-from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection, Status
+from qe_desktop.model import FIELD_LABELS, ParsedItem, Question, QuestionType, Rejection, Status
 
 FORMAT = "an_json"
 LABEL = "questions de l'Assemblée nationale (open data JSON)"
@@ -372,9 +372,12 @@ class _Publication:
     date: str | None
     page: int | None
     errata: tuple[str, ...]
+    #: Control characters html_text took out of the texts, and out of the errata.
+    removed: tuple[str, ...] = ()
+    errata_removed: tuple[str, ...] = ()
 
 
-def _errata(value: Any, kind: str) -> list[str]:
+def _errata(value: Any, kind: str, removed: list[str]) -> list[str]:
     out: list[str] = []
     for item in _as_list(value):
         if isinstance(item, dict):
@@ -383,7 +386,7 @@ def _errata(value: Any, kind: str) -> list[str]:
             info = item.get("infoJO") if isinstance(item.get("infoJO"), dict) else item
             when = _date(_get(info, "dateJO"), f"date de l'erratum ({kind})")
             page = _page(_get(info, "pageJO"))
-            body = html_to_text(_text(item.get("texte")))
+            body = html_to_text(_text(item.get("texte")), removed)
             if not (when or page or body):
                 continue
             parts = [f"Erratum ({kind})"]
@@ -395,7 +398,7 @@ def _errata(value: Any, kind: str) -> list[str]:
                 parts.append(f" : {body}")
             out.append("".join(parts))
         else:
-            body = html_to_text(_text(item))
+            body = html_to_text(_text(item), removed)
             if body:
                 out.append(f"Erratum ({kind}) : {body}")
     return out
@@ -410,6 +413,8 @@ def _publications(container: Any, key: str, kind: str, transcript: bool) -> _Pub
     date: str | None = None
     page: int | None = None
     errata: list[str] = []
+    removed: list[str] = []
+    errata_removed: list[str] = []
     for entry in entries:
         info = entry.get("infoJO")
         entry_date = _date(_get(info, "dateJO"), f"date de publication de la {kind}")
@@ -417,11 +422,13 @@ def _publications(container: Any, key: str, kind: str, transcript: bool) -> _Pub
             date, page = entry_date, _page(_get(info, "pageJO"))
         raw = _text(entry.get("texte"))
         if raw:
-            converted = transcript_to_text(raw) if transcript else html_to_text(raw)
+            converted = transcript_to_text(raw, removed) if transcript else html_to_text(raw, removed)
             if converted and converted not in texts:
                 texts.append(converted)
-        errata.extend(_errata(entry.get("erratum"), kind))
-    return _Publication("\n\n".join(texts) or None, date, page, tuple(errata))
+        errata.extend(_errata(entry.get("erratum"), kind, errata_removed))
+    return _Publication(
+        "\n\n".join(texts) or None, date, page, tuple(errata), tuple(removed), tuple(errata_removed)
+    )
 
 
 def _ministry(value: Any) -> str | None:
@@ -585,6 +592,17 @@ def question_from_json(
     author = author_from_text(question.text)
     if author is None and oral:
         author = author_from_transcript(answer.text)
+    # The HTML conversion takes control characters out (a JSON escape such as \u001b can
+    # hold one): said here, in the words of the cleaning step.
+    notes = tuple(
+        controls_note(found, FIELD_LABELS[name])
+        for found, name in (
+            (question.removed, "question_text"),
+            (answer.removed, "answer_text"),
+            (question.errata_removed + answer.errata_removed, "errata"),
+        )
+        if found
+    )
 
     return Question(
         uid=uid,
@@ -614,6 +632,7 @@ def question_from_json(
         renewal_dates=_renewal_dates(data.get("renouvellements")),
         errata=question.errata + answer.errata,
         url=question_url(legislature, qtype, number),
+        source_notes=notes,
         mandate_ref=_text(_get(author_block, "identite", "mandatRef")),
         group_ref=_text(_get(group, "organeRef")),
         source_format=source_format,

@@ -18,7 +18,7 @@ labels and places; "long" ones are question_text and answer_text.
 | every text | lone surrogate U+D800–U+DFFF (from a JSON escape such as ``"\\ud800"``): UTF-8 cannot hold it | replaced by U+FFFD, noted |
 | short fields, each erratum | NUL, other C0 and C1 controls, DEL | removed, noted |
 | short fields, each erratum | tab and line breaks (``\\t \\n \\r \\v \\f`` U+0085) | one space, not noted: layout, as the importers already do for one-line labels |
-| long texts | NUL, C0 and C1 controls other than ``\\t`` and ``\\n``, DEL | removed, noted |
+| long texts | NUL, C0 and C1 controls other than ``\\t`` and ``\\n``, DEL | removed, noted (from the HTML texts of JSON records, html_text takes C0 controls out first and an_json notes them in the same words) |
 | long texts | ``\\r\\n``, ``\\r``, ``\\v``, ``\\f``, U+0085 | ``\\n``, not noted (line breaks) |
 | short fields | over 2,000 characters (longest real: 331) | cut to 2,000 with "…", noted |
 | each erratum | over 20,000 characters | cut to 20,000 with "…", noted |
@@ -64,6 +64,7 @@ __all__ = [
     "SHORT_MAX",
     "clean",
     "clean_rejection",
+    "controls_note",
     "display_safe",
     "json_int",
     "number_too_long",
@@ -165,6 +166,11 @@ def clean_rejection(rejection: Rejection) -> Rejection:
     return Rejection(source, reason, record)
 
 
+def controls_note(found: Sequence[str], label: str) -> str:
+    """The note for control characters taken out of a field (for importers that take them out first)."""
+    return _characters_note(list(found), "de contrôle", "supprimé", label)
+
+
 def cleaned_record(source: str, record: str | None, notes: Sequence[str]) -> CleanedRecord:
     """The import report's line for a record stored after cleaning."""
     return CleanedRecord(display_safe(source, 4096), tuple(notes), record)
@@ -176,10 +182,12 @@ def cleaned_record(source: str, record: str | None, notes: Sequence[str]) -> Cle
 def clean(
     item: Question | Actor | Organe, source: str
 ) -> tuple[Question | Actor | Organe | Rejection, tuple[str, ...]]:
-    """The record ready for the store, or a Rejection (French reason); and what was changed (French).
+    """The record ready for the store, or a Rejection (French reason); and what the import changed (French).
 
     ``source`` names the file (and zip member) the record came from.  A
-    question's notes are also appended to its ``source_notes``.
+    question's notes are appended to its ``source_notes``, and the notes
+    returned are all of them: its importer may have written some already
+    (an_json says which control characters the HTML conversion took out).
     """
     if isinstance(item, Question):
         return _clean_question(item, source)
@@ -190,11 +198,11 @@ def clean(
 
 def _clean_question(q: Question, source: str) -> tuple[Question | Rejection, tuple[str, ...]]:
     if _is_ordinary(q):
-        return q, ()
+        return q, q.source_notes
     refused = _identity_problem(q)
     if refused:
         return Rejection(source, refused, display_safe(q.uid, 80)), ()
-    return _cleaned_question(q, source)
+    return _cleaned_question(q)
 
 
 def _is_ordinary(q: Question) -> bool:
@@ -288,7 +296,7 @@ def _long_is_clean(text: str) -> bool:
     return len(data.translate(None, _LONG_C0_BYTES)) == len(data) and _C1_BYTES.search(data) is None
 
 
-def _cleaned_question(q: Question, source: str) -> tuple[Question, tuple[str, ...]]:
+def _cleaned_question(q: Question) -> tuple[Question, tuple[str, ...]]:
     fix = _Fixer()
     changes: dict[str, object] = {}
     for name in _SHORT_FIELDS:
@@ -307,11 +315,8 @@ def _cleaned_question(q: Question, source: str) -> tuple[Question, tuple[str, ..
     # Where the record came from, not what it says: made readable, without a note.
     changes["source_name"] = display_safe(q.source_name, len(q.source_name))
     changes = {k: v for k, v in changes.items() if v != getattr(q, k)}
-    if not fix.notes:
-        return dataclasses.replace(q, **changes), ()  # type: ignore[arg-type]
-    notes = tuple(fix.notes)
-    cleaned = dataclasses.replace(q, **changes, source_notes=q.source_notes + notes)  # type: ignore[arg-type]
-    return cleaned, notes
+    notes = q.source_notes + tuple(fix.notes)
+    return dataclasses.replace(q, **changes, source_notes=notes), notes  # type: ignore[arg-type]
 
 
 def _clean_actor(actor: Actor, source: str) -> tuple[Actor | Rejection, tuple[str, ...]]:

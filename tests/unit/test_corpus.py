@@ -106,6 +106,10 @@ def _terminal_codes_in_analyse(question: dict[str, Any]) -> None:
     question["indexationAN"]["analyses"]["analyse"] = "Diamants\x1b]0;titre\x07\x1b[2J synthétiques"
 
 
+def _terminal_codes_in_text(question: dict[str, Any]) -> None:
+    question["textesReponse"]["texteReponse"]["texte"] += "\x1b]0;titre\x07\x1b[2J"
+
+
 def _numero_of_5000_digits(question: dict[str, Any]) -> None:
     del question["uid"]
     question["identifiant"]["numero"] = "9" * 5000
@@ -131,8 +135,12 @@ def _import(tmp_path: Path, change: Any) -> tuple[ImportReport, CorpusStore, Pat
     [
         (_surrogate_in_text, "Caractère invalide (U+D800) remplacé par \ufffd dans le texte de la question"),
         (_terminal_codes_in_analyse, "3 caractères de contrôle (U+0007, U+001B) supprimés dans l'analyse"),
+        (
+            _terminal_codes_in_text,
+            "3 caractères de contrôle (U+0007, U+001B) supprimés dans le texte de la réponse",
+        ),
     ],
-    ids=["surrogate", "terminal-codes"],
+    ids=["surrogate", "terminal-codes-analyse", "terminal-codes-text"],
 )
 def test_a_record_with_characters_the_store_refuses_is_cleaned_and_said_so(
     tmp_path: Path, change: Any, note: str
@@ -145,12 +153,16 @@ def test_a_record_with_characters_the_store_refuses_is_cleaned_and_said_so(
         assert stored is not None
         assert stored.source_notes == (note,)
         assert stored.question_text is not None
+        assert stored.answer_text is not None
         assert stored.analyse is not None
         assert not any(unicodedata.category(c) == "Cc" for c in stored.analyse)
+        assert not any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in stored.answer_text)
         if change is _surrogate_in_text:
             assert stored.question_text.endswith("\ufffd")
-        else:
+        elif change is _terminal_codes_in_analyse:
             assert stored.analyse == "Diamants]0;titre[2J synthétiques"
+        else:
+            assert stored.answer_text.endswith("]0;titre[2J")
         # Re-importing the same dump changes nothing, and says again what the source holds.
         again = corpus.import_paths(store, [dump])
         assert (again.added, again.updated, again.unchanged) == (0, 0, DUMP_SIZE)
