@@ -41,6 +41,9 @@ _INT_FIELDS = frozenset({"legislature", "number", "question_page", "answer_page"
 # the values the source itself gave are kept beside them so that a new AMO
 # import, or its absence, can always be recomputed.
 _SOURCE_COPIES = ("author", "constituency", "group", "group_abbrev")
+#: A row of the questions table, the stored columns first (see CorpusStore._row).
+_row_values = attrgetter(*QUESTION_COLUMNS, *_SOURCE_COPIES)
+_TUPLE_POSITIONS = tuple(i for i, name in enumerate(QUESTION_COLUMNS) if name in _TUPLE_FIELDS)
 
 
 #: What the database (or the encoding for it) raises for a value of one record: a value too
@@ -324,14 +327,11 @@ class CorpusStore:
 
     @staticmethod
     def _row(q: Question, digest: str, now: float) -> tuple[Any, ...]:
-        values: list[Any] = []
-        for name in QUESTION_COLUMNS:
-            value = getattr(q, name)
-            if name in _TUPLE_FIELDS:
-                # Mostly empty: skip json.dumps for those ("[]" is what it gives).
-                value = json.dumps(list(value), ensure_ascii=False) if value else "[]"
-            values.append(value)
-        values.extend(getattr(q, n) for n in _SOURCE_COPIES)
+        values: list[Any] = list(_row_values(q))  # one C call for every column
+        for i in _TUPLE_POSITIONS:
+            value = values[i]
+            # Mostly empty: skip json.dumps for those ("[]" is what it gives).
+            values[i] = json.dumps(list(value), ensure_ascii=False) if value else "[]"
         values.extend((digest, now, now))
         return tuple(values)
 
