@@ -258,17 +258,23 @@ def report_json(report: ImportReport) -> dict[str, Any]:
         "cancelled": report.cancelled,
         "reference_records": report.reference_records,
         "rejections": [{"source": r.source, "record": r.record, "reason": r.reason} for r in report.rejected],
+        "cleaned": len(report.cleaned),
+        "cleanings": [
+            {"source": c.source, "record": c.record, "notes": list(c.notes)} for c in report.cleaned
+        ],
     }
 
 
 def format_report(report: ImportReport) -> str:
-    """The import report in French, one rejection per line."""
+    """The import report in French, one rejection per line, then one line per record cleaned."""
     lines = [
         f"Ajoutées : {report.added}",
         f"Mises à jour : {report.updated}",
         f"Inchangées : {report.unchanged}",
         f"Rejetées : {len(report.rejected)}",
     ]
+    if report.cleaned:
+        lines.append(f"Nettoyées : {len(report.cleaned)} (enregistrées, avec des notes d'import)")
     if report.reference_records:
         lines.append(f"Référentiel AMO : {report.reference_records} députés et organes")
     if report.cancelled:
@@ -276,6 +282,9 @@ def format_report(report: ImportReport) -> str:
     for r in report.rejected:
         where = f"{r.source} [{r.record}]" if r.record else r.source
         lines.append(f"  rejeté : {where} — {r.reason}")
+    for c in report.cleaned:
+        where = f"{c.source} [{c.record}]" if c.record else c.source
+        lines.append(f"  nettoyé : {where} — {' ; '.join(c.notes)}")
     return "\n".join(lines)
 
 
@@ -309,6 +318,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         echo_json(report_json(report))
     else:
         echo(format_report(report))
+    # Cleaned records are stored (their notes say what changed): only a rejection or a cancel is 1.
     return 1 if report.rejected or report.cancelled else 0
 
 
@@ -366,6 +376,7 @@ def format_question(q: Question) -> str:
         line("Renouvellements", ", ".join(format_date_fr(d) for d in q.renewal_dates)),
         line("Errata", " ; ".join(q.errata)),
         line("Page officielle", q.url),
+        line("Notes d'import", " ; ".join(q.source_notes)),
     ]
     body = ["", "Texte de la question", "", q.question_text or "(texte non disponible)"]
     if q.answer_text:

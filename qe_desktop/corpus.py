@@ -1,7 +1,9 @@
-"""Import orchestration: sources -> sniff -> parse -> store (batch by batch) -> index.
+"""Import orchestration: sources -> sniff -> parse -> clean -> store (batch by batch) -> index.
 
 Every problem with the input becomes a Rejection naming the file (and the zip
-member, and the record); the rest of the import goes on.  Each batch is one
+member, and the record); the rest of the import goes on.  Every record passes
+through :func:`qe_desktop.importers.clean.clean` before the store: what it
+had to change is listed in the report (``cleaned``).  Each batch is one
 transaction, so a cancelled or failed import keeps every batch committed
 before it and nothing half-written.
 """
@@ -17,9 +19,10 @@ from pathlib import Path
 from typing import IO
 
 from qe_desktop import importers
+from qe_desktop.importers.clean import clean, clean_rejection, cleaned_record
 from qe_desktop.importers.sources import Source, expand_paths
 from qe_desktop.jobs import CancelFn, ProgressFn, never_cancelled, no_progress
-from qe_desktop.model import Actor, ImportReport, Organe, Question, Rejection
+from qe_desktop.model import Actor, CleanedRecord, ImportReport, Organe, Question, Rejection
 from qe_desktop.paths import sample_folders
 from qe_desktop.search.follow import ImportIndexer
 from qe_desktop.search.index import SearchIndex
@@ -103,6 +106,7 @@ class _Tally:
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     reference_records: int = 0
+    cleaned: list[CleanedRecord] = field(default_factory=list)
 
     def report(self, cancelled: bool) -> ImportReport:
         return ImportReport(
@@ -114,6 +118,7 @@ class _Tally:
             added_uids=tuple(self.added),
             updated_uids=tuple(self.updated),
             reference_records=self.reference_records,
+            cleaned=tuple(self.cleaned),
         )
 
 
@@ -125,20 +130,40 @@ class _Importer:
         self.questions: list[Question] = []
         self.actors: list[Actor] = []
         self.organes: list[Organe] = []
+        # Cleaned records wait for their batch: listed once stored, dropped with it on cancel.
+        self.cleaned_questions: list[CleanedRecord] = []
+        self.cleaned_reference: list[CleanedRecord] = []
 
-    def take(self, item: Question | Actor | Organe | Rejection) -> None:
-        if isinstance(item, Question):
-            self.questions.append(item)
+    def reject(self, rejection: Rejection) -> None:
+        self.tally.rejected.append(clean_rejection(rejection))
+
+    def take(self, item: Question | Actor | Organe | Rejection, source: str) -> None:
+        """One parsed item of ``source`` (the file, or zip member, it was read from)."""
+        if isinstance(item, Rejection):
+            self.reject(item)
+            return
+        ready, notes = clean(item, source)
+        if isinstance(ready, Rejection):
+            self.reject(ready)
+            return
+        if notes:
+            entry = cleaned_record(source, ready.uid, notes)
+            (self.cleaned_questions if isinstance(ready, Question) else self.cleaned_reference).append(entry)
+        if isinstance(ready, Question):
+            self.questions.append(ready)
             if len(self.questions) >= BATCH_SIZE:
                 self.flush_questions()
-        elif isinstance(item, Actor):
-            self.actors.append(item)
-        elif isinstance(item, Organe):
-            self.organes.append(item)
+        elif isinstance(ready, Actor):
+            self.actors.append(ready)
         else:
-            self.tally.rejected.append(item)
+            self.organes.append(ready)
         if len(self.actors) + len(self.organes) >= _REFERENCE_BATCH:
             self.flush_reference()
+
+    def drop_pending(self) -> None:
+        """Forget what was read but not committed (on cancel)."""
+        self.questions, self.actors, self.organes = [], [], []
+        self.cleaned_questions, self.cleaned_reference = [], []
 
     def flush_questions(self) -> None:
         if not self.questions:
@@ -148,6 +173,11 @@ class _Importer:
         self.tally.added.extend(result.added)
         self.tally.updated.extend(result.updated)
         self.tally.unchanged += len(result.unchanged)
+        for rejection in result.rejected:
+            self.reject(rejection)
+        refused = {r.record for r in result.rejected}
+        self.tally.cleaned.extend(c for c in self.cleaned_questions if c.record not in refused)
+        self.cleaned_questions = []
         changed = [*result.added, *result.updated]
         if changed and self.on_changed is not None:
             self.on_changed(changed)
@@ -157,7 +187,8 @@ class _Importer:
             return
         changed = self.store.upsert_reference(self.actors, self.organes)
         self.tally.reference_records += len(self.actors) + len(self.organes)
-        self.actors, self.organes = [], []
+        self.tally.cleaned.extend(self.cleaned_reference)
+        self.actors, self.organes, self.cleaned_reference = [], [], []
         if changed and self.on_changed is not None:
             self.on_changed(changed)
 
@@ -169,12 +200,12 @@ class _Importer:
 def _read_source(source: Source, importer: _Importer, cancelled: CancelFn) -> bool:
     """Parse one source into the importer; False when cancelled."""
     if source.size == 0:
-        importer.take(Rejection(source.name, "fichier vide"))
+        importer.reject(Rejection(source.name, "fichier vide"))
         return True
     try:
         head = source.head()
     except OSError as exc:
-        importer.take(Rejection(source.name, f"fichier illisible ({exc})"))
+        importer.reject(Rejection(source.name, f"fichier illisible ({exc})"))
         return True
     module = importers.sniff(source, head)
     if module is None:
@@ -182,15 +213,16 @@ def _read_source(source: Source, importer: _Importer, cancelled: CancelFn) -> bo
             reason = "fichier binaire : ce n'est pas une question (JSON, XML ou texte de page attendu)"
         else:
             reason = "format non reconnu : ni JSON ni XML de l'Assemblée nationale, ni page de question"
-        importer.take(Rejection(source.name, reason))
+        importer.reject(Rejection(source.name, reason))
         return True
+    name = source.name
     try:
         for item in module.parse(source):
-            importer.take(item)
+            importer.take(item, name)
             if cancelled():
                 return False
     except OSError as exc:
-        importer.take(Rejection(source.name, f"lecture interrompue ({exc})"))
+        importer.reject(Rejection(source.name, f"lecture interrompue ({exc})"))
     return True
 
 
@@ -213,7 +245,7 @@ def import_paths(
     sources = [s for s in items if isinstance(s, Source)]
     for item in items:
         if isinstance(item, Rejection):
-            importer.take(item)
+            importer.reject(item)
     total = len(sources)
     progress(0, total, "Lecture des fichiers…")
     archives = _OpenArchives()
@@ -221,7 +253,7 @@ def import_paths(
         for done, source in enumerate(sources, start=1):
             if cancelled() or not _read_source(archives.wrap(source), importer, cancelled):
                 # What is pending was read but not committed: drop it, keep the rest.
-                importer.questions, importer.actors, importer.organes = [], [], []
+                importer.drop_pending()
                 return importer.tally.report(cancelled=True)
             tally = importer.tally
             progress(

@@ -32,6 +32,11 @@ _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _FR = re.compile(r"^\s*(\d{1,2})(?:er)?\s+([a-zA-Zéûèô]+)\s+(\d{4})\s*$", re.IGNORECASE)
 
 
+def _quoted(text: str) -> str:
+    """The start of a long value, for a message (a broken record may hold megabytes there)."""
+    return text if len(text) <= 40 else f"{text[:40]}…"
+
+
 def parse_date(text: str | None) -> str | None:
     """Return the ISO date for ``2011-03-08``, ``08/03/2011`` or ``8 mars 2011``.
 
@@ -53,12 +58,12 @@ def parse_date(text: str | None) -> str | None:
         else:
             m = _FR.match(text)
             if not m or m[2].lower() not in _MONTH_LOOKUP:
-                raise ValueError(f"date illisible : « {text} »")
+                raise ValueError(f"date illisible : « {_quoted(text)} »")
             d, mo, y = int(m[1]), _MONTH_LOOKUP[m[2].lower()], int(m[3])
     try:
         return date(y, mo, d).isoformat()
     except ValueError as exc:
-        raise ValueError(f"date impossible : « {text} »") from exc
+        raise ValueError(f"date impossible : « {_quoted(text)} »") from exc
 
 
 def month_number(name: str) -> int | None:

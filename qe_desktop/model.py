@@ -42,7 +42,44 @@ RECORD_KEYS: tuple[str, ...] = (
     "renewal_dates",
     "errata",
     "url",
+    # Added after the keys above were documented: what the import had to clean (French).
+    "source_notes",
 )
+
+#: How notes and messages name each field of a Question (French, with its article).
+FIELD_LABELS: dict[str, str] = {
+    "uid": "l'identifiant",
+    "legislature": "la législature",
+    "number": "le numéro",
+    "rubrique": "la rubrique",
+    "tete_analyse": "la tête d'analyse",
+    "analyse": "l'analyse",
+    "author": "l'auteur",
+    "author_ref": "la référence de l'auteur",
+    "group": "le groupe",
+    "group_abbrev": "le sigle du groupe",
+    "constituency": "la circonscription",
+    "ministry_asked": "le ministère interrogé",
+    "ministry_answering": "le ministère attributaire",
+    "question_text": "le texte de la question",
+    "question_date": "la date de publication de la question",
+    "question_page": "la page de la question au JO",
+    "answer_text": "le texte de la réponse",
+    "answer_date": "la date de publication de la réponse",
+    "answer_page": "la page de la réponse au JO",
+    "closure_label": "le libellé de clôture",
+    "closure_date": "la date de clôture",
+    "signal_date": "la date de signalement",
+    "renewal_dates": "les dates de renouvellement",
+    "errata": "les errata",
+    "url": "l'adresse de la page officielle",
+    "source_notes": "les notes d'import",
+    "mandate_ref": "la référence du mandat",
+    "group_ref": "la référence du groupe",
+    "source_format": "le format de la source",
+    "source_name": "le nom du fichier source",
+    "source_raw": "la source d'origine",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +121,8 @@ class Question:
     renewal_dates: tuple[str, ...] = ()
     errata: tuple[str, ...] = ()
     url: str | None = None
+    #: What the import changed to store the record (French sentences, see importers/clean.py).
+    source_notes: tuple[str, ...] = ()
     # Not part of the public record, but needed to resolve and re-process it.
     mandate_ref: str | None = None
     group_ref: str | None = None
@@ -119,8 +158,17 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class CleanedRecord:
+    """One record stored after the import cleaned it: where it came from and what changed (French)."""
+
+    source: str  # file path, with "!member" for a zip member
+    notes: tuple[str, ...]
+    record: str | None = None  # uid of the question, or of the deputy or body
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import did: counts and every rejection with its reason."""
+    """What an import did: counts, every rejection with its reason, every record cleaned."""
 
     added: int = 0
     updated: int = 0
@@ -130,6 +178,8 @@ class ImportReport:
     added_uids: tuple[str, ...] = field(default=(), repr=False)
     updated_uids: tuple[str, ...] = field(default=(), repr=False)
     reference_records: int = 0  # AMO acteurs/organes stored
+    #: Stored, but not as given (counted in added/updated/unchanged too).
+    cleaned: tuple[CleanedRecord, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -15,27 +15,50 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
 from qe_desktop.folder import reimport_advice
-from qe_desktop.model import QUESTION_FIELDS, RECORD_KEYS, Actor, Organe, Question
+from qe_desktop.model import FIELD_LABELS, QUESTION_FIELDS, RECORD_KEYS, Actor, Organe, Question, Rejection
 from qe_desktop.paths import DataPaths
 from qe_desktop.references import parse_reference
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Columns of the questions table, in order (the Question fields but the raw source).
 QUESTION_COLUMNS: tuple[str, ...] = tuple(f for f in QUESTION_FIELDS if f != "source_raw")
-_TUPLE_FIELDS = frozenset({"renewal_dates", "errata"})
+_TUPLE_FIELDS = frozenset({"renewal_dates", "errata", "source_notes"})
+#: Columns added by a migration after the first: the first one must not create them.
+_LATER_COLUMNS = frozenset({"source_notes"})
+#: What the content digest covers.  It leaves the notes out while they are empty, so that
+#: adding them changed no digest (see content_hash).
+_HASHED_NAMES = (*(k for k in RECORD_KEYS if k != "source_notes"), "mandate_ref", "group_ref")
+_hashed_values = attrgetter(*_HASHED_NAMES)
+_HASH_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False)
 _INT_FIELDS = frozenset({"legislature", "number", "question_page", "answer_page"})
 
 # Resolved columns (author, constituency, group) are overwritten from AMO data;
 # the values the source itself gave are kept beside them so that a new AMO
 # import, or its absence, can always be recomputed.
 _SOURCE_COPIES = ("author", "constituency", "group", "group_abbrev")
+#: A row of the questions table, the stored columns first (see CorpusStore._row).
+_row_values = attrgetter(*QUESTION_COLUMNS, *_SOURCE_COPIES)
+_TUPLE_POSITIONS = tuple(i for i, name in enumerate(QUESTION_COLUMNS) if name in _TUPLE_FIELDS)
+
+
+#: What the database (or the encoding for it) raises for a value of one record: a value too
+#: large for 64 bits (OverflowError), text UTF-8 cannot hold (UnicodeEncodeError, a
+#: ValueError), a value it cannot bind or hold (InterfaceError, DataError).  Full disk,
+#: locks and read-only files are OperationalError: those stop the import (StoreError).
+_RECORD_ERRORS: tuple[type[Exception], ...] = (
+    OverflowError,
+    ValueError,
+    sqlite3.InterfaceError,
+    sqlite3.DataError,
+)
 
 
 class StoreError(Exception):
@@ -111,11 +134,12 @@ def _error(path: Path, exc: sqlite3.Error, doing: str) -> StoreError:
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    """Which uids one upsert batch added, updated or left unchanged."""
+    """Which uids one upsert batch added, updated or left unchanged, and the records it refused."""
 
     added: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
+    rejected: tuple[Rejection, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +153,33 @@ class CorpusState:
 
 def content_hash(question: Question) -> str:
     """A digest of everything the source says about a question (not where it came from)."""
-    # The same payload as question.record(), built without dataclasses.asdict():
-    # its recursive deep copy was the largest cost of an import (digests unchanged).
-    payload: dict[str, Any] = {}
-    for key in RECORD_KEYS:
-        value = getattr(question, key)
-        payload[key] = list(value) if isinstance(value, tuple) else value
-    payload["mandate_ref"] = question.mandate_ref
-    payload["group_ref"] = question.group_ref
-    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    # The same payload as question.record(), built without dataclasses.asdict() (its recursive
+    # deep copy was the largest cost of an import): one attrgetter call, tuples as they are
+    # (JSON writes them as lists), no circularity check (digests unchanged).
+    payload = dict(zip(_HASHED_NAMES, _hashed_values(question), strict=True))
+    if question.source_notes:
+        payload["source_notes"] = question.source_notes
+    blob = _HASH_ENCODER.encode(payload).encode("utf-8")
     return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+def _refusal(q: Question, exc: Exception) -> str:
+    """Why the database refused a question (French), naming the field when it can be found."""
+    for name in QUESTION_FIELDS:
+        if name == "source_raw":
+            continue  # always encodable (see _upsert)
+        value = getattr(q, name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    code = ord(item[error.start])
+                    return f"enregistrement refusé par la base : caractère invalide (U+{code:04X}) dans {FIELD_LABELS[name]}"
+            elif isinstance(item, int) and not -(2**63) <= item < 2**63:
+                return f"enregistrement refusé par la base : nombre trop grand dans {FIELD_LABELS[name]}"
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"enregistrement refusé par la base ({type(exc).__name__} : {detail})"
 
 
 def _ordinal_circo(num: int) -> str:
@@ -157,7 +198,8 @@ def constituency_label(departement: str | None, num_circo: int | None) -> str | 
 def _migrate_1(db: sqlite_utils.Database) -> None:
     columns: dict[str, Any] = {}
     for name in QUESTION_COLUMNS:
-        columns[name] = int if name in _INT_FIELDS else str
+        if name not in _LATER_COLUMNS:
+            columns[name] = int if name in _INT_FIELDS else str
     for name in _SOURCE_COPIES:
         columns[f"source_{name}"] = str
     columns["content_hash"] = str
@@ -200,7 +242,13 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1,)
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    # What the import cleaned to store the record (a JSON list of French sentences, like errata);
+    # NULL for the records stored before, which needed no cleaning or were not cleaned.
+    db.table("questions").add_column("source_notes", str)
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2)
 
 
 class CorpusStore:
@@ -241,6 +289,12 @@ class CorpusStore:
                     raise
             if not readonly:
                 self._migrate()
+            # A read-only connection cannot migrate: columns a later schema added read as NULL
+            # (a shared corpus on a read-only medium, written by an older version).
+            present = {row[1] for row in conn.execute("PRAGMA table_info(questions)")}
+            self.select_columns = ", ".join(
+                f"[{c}]" if c in present or not present else f"NULL AS [{c}]" for c in QUESTION_COLUMNS
+            )
         except sqlite3.Error as exc:
             raise _error(path, exc, "Ouverture") from exc
 
@@ -319,14 +373,42 @@ class CorpusStore:
 
     @_guarded("Écriture")
     def upsert_questions(self, questions: Sequence[Question]) -> BatchResult:
-        """Store a batch in one transaction: insert new uids, replace changed ones."""
+        """Store a batch in one transaction: insert new uids, replace changed ones.
+
+        A record the database refuses (a value the import's cleaning should have
+        caught) does not cost the batch: the batch is stored again record by
+        record, and that record comes back in ``rejected``.
+        """
         if not questions:
             return BatchResult((), (), ())
-        conn = self.db.conn
         # The last occurrence of a uid in a batch wins, as it would across batches.
         latest: dict[str, Question] = {}
         for q in questions:
             latest[q.uid] = q
+        try:
+            return self._upsert(latest)
+        except _RECORD_ERRORS:
+            # The transaction was rolled back: nothing of the batch is stored yet.
+            return self._upsert_one_by_one(list(latest.values()))
+
+    def _upsert_one_by_one(self, questions: list[Question]) -> BatchResult:
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        rejected: list[Rejection] = []
+        for q in questions:
+            try:
+                result = self._upsert({q.uid: q})
+            except _RECORD_ERRORS as exc:
+                rejected.append(Rejection(q.source_name, _refusal(q, exc), q.uid))
+                continue
+            added.extend(result.added)
+            updated.extend(result.updated)
+            unchanged.extend(result.unchanged)
+        return BatchResult(tuple(added), tuple(updated), tuple(unchanged), tuple(rejected))
+
+    def _upsert(self, latest: dict[str, Question]) -> BatchResult:
+        conn = self.db.conn
         uids = list(latest)
         existing: dict[str, str] = {}
         for chunk_start in range(0, len(uids), 900):
@@ -349,9 +431,10 @@ class CorpusStore:
                 continue
             (added if old is None else updated).append(uid)
             rows.append(self._row(q, digest, now))
-            sources.append(
-                (uid, q.source_format, q.source_name, zlib.compress(q.source_raw.encode("utf-8"), 1))
-            )
+            # The original as given.  Only a JSON escape ("\ud800") can put a lone surrogate
+            # there: written back as that very escape, the stored JSON still says the same.
+            raw = q.source_raw.encode("utf-8", "backslashreplace")
+            sources.append((uid, q.source_format, q.source_name, zlib.compress(raw, 1)))
         columns = (
             *QUESTION_COLUMNS,
             *(f"source_{n}" for n in _SOURCE_COPIES),
@@ -381,14 +464,11 @@ class CorpusStore:
 
     @staticmethod
     def _row(q: Question, digest: str, now: float) -> tuple[Any, ...]:
-        values: list[Any] = []
-        for name in QUESTION_COLUMNS:
-            value = getattr(q, name)
-            if name in _TUPLE_FIELDS:
-                # Mostly empty: skip json.dumps for those ("[]" is what it gives).
-                value = json.dumps(list(value), ensure_ascii=False) if value else "[]"
-            values.append(value)
-        values.extend(getattr(q, n) for n in _SOURCE_COPIES)
+        values: list[Any] = list(_row_values(q))  # one C call for every column
+        for i in _TUPLE_POSITIONS:
+            value = values[i]
+            # Mostly empty: skip json.dumps for those ("[]" is what it gives).
+            values[i] = json.dumps(list(value), ensure_ascii=False) if value else "[]"
         values.extend((digest, now, now))
         return tuple(values)
 
@@ -566,13 +646,12 @@ class CorpusStore:
             values["source_name"] = ""
         return Question(**values)
 
-    def _select(self) -> str:
-        return ", ".join(f"[{c}]" for c in QUESTION_COLUMNS)
-
     @_guarded("Lecture")
     def get(self, uid: str, *, with_source: bool = False) -> Question | None:
         """One question by uid, or None."""
-        row = self.db.conn.execute(f"SELECT {self._select()} FROM questions WHERE uid = ?", (uid,)).fetchone()
+        row = self.db.conn.execute(
+            f"SELECT {self.select_columns} FROM questions WHERE uid = ?", (uid,)
+        ).fetchone()
         if row is None:
             return None
         raw = self.get_source(uid)[2] if with_source else ""
@@ -586,7 +665,7 @@ class CorpusStore:
             chunk = list(uids[start : start + 900])
             marks = ",".join("?" * len(chunk))
             for row in self.db.conn.execute(
-                f"SELECT {self._select()} FROM questions WHERE uid IN ({marks})", chunk
+                f"SELECT {self.select_columns} FROM questions WHERE uid IN ({marks})", chunk
             ):
                 q = self._question(row, QUESTION_COLUMNS)
                 out[q.uid] = q
@@ -605,7 +684,7 @@ class CorpusStore:
     ) -> Iterator[list[Question]]:
         """Every question, in uid order, a batch at a time (for reindexing)."""
         last = ""
-        select = self._select()
+        select = self.select_columns
         while True:
             try:
                 rows = self.db.conn.execute(

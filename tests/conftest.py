@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +70,50 @@ def one_rejection(items: list[ParsedItem]) -> Rejection:
     assert len(items) == 1, items
     assert isinstance(items[0], Rejection), items[0]
     return items[0]
+
+
+#: The real written question QANR5L17QE5268 (tests/data/SOURCE.md): the model of an official record.
+QE_RECORD = DATA / "an_json" / "QANR5L17QE5268.json"
+#: A value that official_dump writes as a bare JSON integer literal of 5,000 digits.
+BIG_INT_LITERAL = "@@5000-digit JSON integer@@"
+
+
+@functools.cache
+def _qe_text() -> str:
+    return QE_RECORD.read_text(encoding="utf-8")
+
+
+def official_document(number: int, *, tiny: bool = False) -> dict[str, Any]:
+    """``{"question": …}`` of the real QE 5268 renumbered ``QANR5L17QE<number>``.
+
+    ``tiny`` keeps the first 300 characters of each text, for dumps of thousands.
+    """
+    document: dict[str, Any] = json.loads(_qe_text())
+    question = document["question"]
+    question["uid"] = f"QANR5L17QE{number}"
+    question["identifiant"]["numero"] = str(number)
+    if tiny:
+        for block, key in (("textesQuestion", "texteQuestion"), ("textesReponse", "texteReponse")):
+            question[block][key]["texte"] = question[block][key]["texte"][:300]
+    return document
+
+
+def official_json(document: Any) -> str:
+    """The JSON text as the official dumps write it (ASCII escapes), BIG_INT_LITERAL expanded."""
+    return json.dumps(document).replace(f'"{BIG_INT_LITERAL}"', "9" * 5000)
+
+
+def official_dump(
+    path: Path, count: int, changes: Mapping[int, Callable[[dict[str, Any]], None]] | None = None
+) -> Path:
+    """A zip shaped like the official dump: members ``json/QANR5L17QE<n>.json``, n = 1..count.
+
+    ``changes`` maps a number to a function that alters that question object in place.
+    """
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for number in range(1, count + 1):
+            document = official_document(number, tiny=True)
+            if changes and number in changes:
+                changes[number](document["question"])
+            archive.writestr(f"json/QANR5L17QE{number}.json", official_json(document))
+    return path

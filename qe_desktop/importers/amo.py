@@ -14,6 +14,7 @@ from typing import Any
 
 import ijson
 
+from qe_desktop.importers.clean import json_int
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import Actor, Mandate, Organe, ParsedItem, Rejection
 
@@ -23,6 +24,8 @@ LABEL = "référentiel AMO (députés et organes)"
 _ROOT = re.compile(rb'^\s*\{\s*"(acteur|organe|export)"\s*:')
 _BULK_PATHS = ("export.organes.organe.item", "export.acteurs.acteur.item")
 _RECOVERABLE = (KeyError, TypeError, ValueError, AttributeError)
+#: Integer literals of absurd length stay text (json.loads raises ValueError past 4,300 digits).
+_DECODER = json.JSONDecoder(parse_int=json_int)
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -39,6 +42,10 @@ def _scalar(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
+    """A number (the cleaning step bounds it), or None for a value that is not one.
+
+    Past 4,300 digits int() raises ValueError too: not a number either.
+    """
     text = _scalar(value)
     if text is None:
         return None
@@ -142,7 +149,7 @@ def parse(source: Source) -> Iterator[ParsedItem]:
     if root in ("acteur", "organe"):
         try:
             with source.open() as fh:
-                document = json.loads(fh.read().decode("utf-8"))
+                document = _DECODER.decode(fh.read().decode("utf-8"))
         except UnicodeDecodeError:
             yield Rejection(source.name, "encodage invalide : le fichier n'est pas en UTF-8")
             return

@@ -40,9 +40,10 @@ from typing import IO, Any
 import ijson
 
 from qe_desktop.dates import format_date_fr, parse_date
+from qe_desktop.importers.clean import controls_note, display_safe, json_int, number_too_long
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
 from qe_desktop.importers.sources import Source, parse_stream_of
-from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection, Status
+from qe_desktop.model import FIELD_LABELS, ParsedItem, Question, QuestionType, Rejection, Status
 
 FORMAT = "an_json"
 LABEL = "questions de l'Assemblée nationale (open data JSON)"
@@ -89,6 +90,8 @@ _SNIFF_ROOT = re.compile(rb'\s*\{\s*"([^"]{1,64})"')
 _SNIFF_MARKERS = (b'"question', b'"uid"', b"QANR5")
 
 _UID = re.compile(r"^QANR5L(\d{1,3})(QE|QG|QOSD)(\d{1,7})$")
+#: The shape of a uid whatever its number of digits: to say which number is absurd.
+_UID_ANY_DIGITS = re.compile(r"^QANR5L(\d+)(QE|QG|QOSD)(\d+)$")
 _XSI_TYPES: dict[str, QuestionType] = {
     "QuestionEcrite_Type": "QE",
     "QuestionGouvernement_Type": "QG",
@@ -101,6 +104,17 @@ _LEADING_INT = re.compile(r"\s*(\d{1,7})")
 
 #: ``source_raw``: readable UTF-8 JSON; parsed data has no cycles, so no circularity check.
 _RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+#: Integer literals of absurd length stay text (json.loads raises ValueError past 4,300 digits).
+_DECODER = json.JSONDecoder(parse_int=json_int)
+
+
+def _loads(data: bytes | str) -> Any:
+    """json.loads, with the integer literals of :data:`_DECODER`."""
+    if isinstance(data, bytes):
+        # What json.loads does with bytes: detect UTF-8/16/32 and let surrogates through
+        # (the cleaning step replaces them).
+        data = data.decode(json.detect_encoding(data), "surrogatepass")
+    return _DECODER.decode(data)
 
 
 class RecordError(ValueError):
@@ -200,13 +214,17 @@ def _page(value: Any) -> int | None:
 
 
 def _int(value: Any, what: str) -> int | None:
+    """A number of the identifier; RecordError « numéro invalide (5000 chiffres) » and the like."""
     text = _text(value)
     if text is None:
         return None
+    too_long = number_too_long(text)
+    if too_long:
+        raise RecordError(f"{what} invalide ({too_long})")
     try:
         return int(text)
     except ValueError:
-        raise RecordError(f"{what} n'est pas un nombre : « {text} »") from None
+        raise RecordError(f"{what} invalide : « {display_safe(text, 40)} » n'est pas un nombre") from None
 
 
 # -- public helpers shared with the other AN importers ---------------------------------
@@ -354,9 +372,12 @@ class _Publication:
     date: str | None
     page: int | None
     errata: tuple[str, ...]
+    #: Control characters html_text took out of the texts, and out of the errata.
+    removed: tuple[str, ...] = ()
+    errata_removed: tuple[str, ...] = ()
 
 
-def _errata(value: Any, kind: str) -> list[str]:
+def _errata(value: Any, kind: str, removed: list[str]) -> list[str]:
     out: list[str] = []
     for item in _as_list(value):
         if isinstance(item, dict):
@@ -365,7 +386,7 @@ def _errata(value: Any, kind: str) -> list[str]:
             info = item.get("infoJO") if isinstance(item.get("infoJO"), dict) else item
             when = _date(_get(info, "dateJO"), f"date de l'erratum ({kind})")
             page = _page(_get(info, "pageJO"))
-            body = html_to_text(_text(item.get("texte")))
+            body = html_to_text(_text(item.get("texte")), removed)
             if not (when or page or body):
                 continue
             parts = [f"Erratum ({kind})"]
@@ -377,7 +398,7 @@ def _errata(value: Any, kind: str) -> list[str]:
                 parts.append(f" : {body}")
             out.append("".join(parts))
         else:
-            body = html_to_text(_text(item))
+            body = html_to_text(_text(item), removed)
             if body:
                 out.append(f"Erratum ({kind}) : {body}")
     return out
@@ -392,6 +413,8 @@ def _publications(container: Any, key: str, kind: str, transcript: bool) -> _Pub
     date: str | None = None
     page: int | None = None
     errata: list[str] = []
+    removed: list[str] = []
+    errata_removed: list[str] = []
     for entry in entries:
         info = entry.get("infoJO")
         entry_date = _date(_get(info, "dateJO"), f"date de publication de la {kind}")
@@ -399,11 +422,13 @@ def _publications(container: Any, key: str, kind: str, transcript: bool) -> _Pub
             date, page = entry_date, _page(_get(info, "pageJO"))
         raw = _text(entry.get("texte"))
         if raw:
-            converted = transcript_to_text(raw) if transcript else html_to_text(raw)
+            converted = transcript_to_text(raw, removed) if transcript else html_to_text(raw, removed)
             if converted and converted not in texts:
                 texts.append(converted)
-        errata.extend(_errata(entry.get("erratum"), kind))
-    return _Publication("\n\n".join(texts) or None, date, page, tuple(errata))
+        errata.extend(_errata(entry.get("erratum"), kind, errata_removed))
+    return _Publication(
+        "\n\n".join(texts) or None, date, page, tuple(errata), tuple(removed), tuple(errata_removed)
+    )
 
 
 def _ministry(value: Any) -> str | None:
@@ -479,13 +504,22 @@ def _identity(data: dict[str, Any]) -> tuple[str, int, QuestionType, int]:
     if uid is not None:
         m = _UID.match(uid)
         if not m:
+            digits = _UID_ANY_DIGITS.match(uid)
+            if digits:
+                for what, text, limit in (("législature", digits[1], 3), ("numéro", digits[3], 7)):
+                    too_long = number_too_long(text, limit)
+                    if too_long:
+                        raise RecordError(
+                            f"{what} invalide ({too_long}) dans l'identifiant « {display_safe(uid, 40)} »"
+                        )
             raise RecordError(
-                f"identifiant « {uid} » mal formé (attendu QANR5L<législature><QE|QG|QOSD><numéro>)"
+                f"identifiant « {display_safe(uid, 60)} » mal formé "
+                "(attendu QANR5L<législature><QE|QG|QOSD><numéro>)"
             )
         return uid, int(m[1]), _TYPES[m[2]], int(m[3])
     ident = data.get("identifiant")
-    legislature = _int(_get(ident, "legislature"), "la législature")
-    number = _int(_get(ident, "numero"), "le numéro")
+    legislature = _int(_get(ident, "legislature"), "législature")
+    number = _int(_get(ident, "numero"), "numéro")
     if legislature is None or number is None:
         raise RecordError("identifiant absent : ni « uid » ni législature et numéro (« identifiant »)")
     raw_type = _text(data.get("type"))
@@ -495,7 +529,7 @@ def _identity(data: dict[str, Any]) -> tuple[str, int, QuestionType, int]:
         qtype = _XSI_TYPES.get(xsi) if xsi else None
     if qtype is None:
         if raw_type:
-            raise RecordError(f"type de question inconnu : « {raw_type} »")
+            raise RecordError(f"type de question inconnu : « {display_safe(raw_type, 40)} »")
         raise RecordError("type de question absent (ni « type » ni « @xsi:type »)")
     return f"QANR5L{legislature}{qtype}{number}", legislature, qtype, number
 
@@ -558,6 +592,17 @@ def question_from_json(
     author = author_from_text(question.text)
     if author is None and oral:
         author = author_from_transcript(answer.text)
+    # The HTML conversion takes control characters out (a JSON escape such as \u001b can
+    # hold one): said here, in the words of the cleaning step.
+    notes = tuple(
+        controls_note(found, FIELD_LABELS[name])
+        for found, name in (
+            (question.removed, "question_text"),
+            (answer.removed, "answer_text"),
+            (question.errata_removed + answer.errata_removed, "errata"),
+        )
+        if found
+    )
 
     return Question(
         uid=uid,
@@ -587,6 +632,7 @@ def question_from_json(
         renewal_dates=_renewal_dates(data.get("renouvellements")),
         errata=question.errata + answer.errata,
         url=question_url(legislature, qtype, number),
+        source_notes=notes,
         mandate_ref=_text(_get(author_block, "identite", "mandatRef")),
         group_ref=_text(_get(group, "organeRef")),
         source_format=source_format,
@@ -743,7 +789,7 @@ def _whole_document(data: bytes, prefix: str) -> Any:
             "Latin-1 ou Windows-1252 ?) : réenregistrez-le en UTF-8"
         ) from None
     try:
-        document = json.loads(text)
+        document = _loads(text)
     except RecursionError:
         raise _LayoutError(_TOO_DEEP) from None
     except json.JSONDecodeError as exc:
@@ -843,7 +889,7 @@ def _parse_stream(stream: IO[bytes], source_name: str) -> Iterator[ParsedItem]:
         # member): parse it once.  Anything else takes the general path below, which
         # also words the errors.
         try:
-            document = json.loads(head)
+            document = _loads(head)
         except (UnicodeDecodeError, ValueError, RecursionError):
             document = None
         if isinstance(document, dict) and len(document) == 1 and isinstance(document.get("question"), dict):

@@ -36,6 +36,7 @@ from qe_desktop.importers.an_json import (
     question_from_json,
     question_url,
 )
+from qe_desktop.importers.clean import display_safe, number_too_long
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
 from qe_desktop.importers.sources import Source, parse_stream_of
 from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection
@@ -110,8 +111,8 @@ def _ref(prefix: str, value: str | None) -> str | None:
 
 
 def _ordinal(number: str | None) -> str | None:
-    if not number or not number.isdigit():
-        return number
+    if not number or not number.isdigit() or number_too_long(number, 3):
+        return number  # left as written; the cleaning step bounds its length
     n = int(number)
     return "1re" if n == 1 else f"{n}e"
 
@@ -136,7 +137,7 @@ def _last_attribution(root: Element) -> Element | None:
     def rank(item: tuple[int, Element]) -> tuple[int, int]:
         position, order = item
         number = _attr(order, "NUMERO") or ""
-        return (int(number) if number.isdigit() else -1, position)
+        return (int(number) if number.isdigit() and not number_too_long(number) else -1, position)
 
     return max(enumerate(orders), key=rank)[1]
 
@@ -165,14 +166,23 @@ def question_from_legacy(root: Element, source_name: str, source_raw: str) -> Qu
     qtype = _TYPES.get((raw_type or "").upper())
     if qtype is None:
         raise RecordError(
-            f"type de question inconnu : « {raw_type} »" if raw_type else "type de question absent"
+            f"type de question inconnu : « {display_safe(raw_type, 40)} »"
+            if raw_type
+            else "type de question absent"
         )
     legislature_text = _text(root, "LEGISLATURE")
     number_text = next((n for d in root.findall("DEPOT") if (n := _attr(d, "NUMERO"))), None)
     if not legislature_text or not number_text:
         raise RecordError("législature ou numéro absent (LEGISLATURE, DEPOT@NUMERO)")
+    for what, text, limit in (("législature", legislature_text, 3), ("numéro", number_text, 7)):
+        too_long = number_too_long(text, limit)
+        if too_long:
+            raise RecordError(f"{what} invalide ({too_long})")
     if not legislature_text.isdigit() or not number_text.isdigit():
-        raise RecordError(f"législature ou numéro illisible : « {legislature_text} », « {number_text} »")
+        raise RecordError(
+            f"législature ou numéro illisible : « {display_safe(legislature_text, 40)} », "
+            f"« {display_safe(number_text, 40)} »"
+        )
     legislature, number = int(legislature_text), int(number_text)
     uid = f"QANR5L{legislature}{qtype}{number}"
     oral = qtype in ("QG", "QOSD")

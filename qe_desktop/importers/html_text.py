@@ -129,9 +129,11 @@ def _collapse(text: str) -> str:
     return text
 
 
-def _remove_controls(text: str) -> str:
+def _remove_controls(text: str, removed: list[str] | None = None) -> str:
     for ch in _CONTROLS:
         if ch in text:
+            if removed is not None:
+                removed.extend(ch * text.count(ch))
             text = text.replace(ch, "")
     return text
 
@@ -438,10 +440,10 @@ def _plain_to_text(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _convert(markup: str, transcript: bool) -> str:
+def _convert(markup: str, transcript: bool, removed: list[str] | None) -> str:
     if not markup:
         return ""
-    markup = _remove_controls(markup)
+    markup = _remove_controls(markup, removed)
     if "<" not in markup:
         return _plain_to_text(markup)
     # Some real records are cut inside their last tag ("…agir.<b"): drop the stub.
@@ -460,17 +462,19 @@ def _convert(markup: str, transcript: bool) -> str:
     return "\n\n".join(builder.paragraphs)
 
 
-def html_to_text(html_text: str | None) -> str:
+def html_to_text(html_text: str | None, removed: list[str] | None = None) -> str:
     """Plain text of an HTML fragment: paragraphs, line breaks and tables kept, markup removed.
 
     Empty string for None or an empty/markup-only input. Never raises.
+    ``removed``, when given, receives each control character taken out of the
+    input (one item per occurrence), so that the caller can say so.
     """
     if not isinstance(html_text, str):
         return ""
-    return _convert(html_text, transcript=False)
+    return _convert(html_text, False, removed)
 
 
-def transcript_to_text(html_text: str | None) -> str:
+def transcript_to_text(html_text: str | None, removed: list[str] | None = None) -> str:
     """Plain text of a session transcript fragment, one paragraph per speech or break.
 
     Keeps the centred title as the first paragraph, who speaks at the start of
@@ -479,4 +483,4 @@ def transcript_to_text(html_text: str | None) -> str:
     """
     if not isinstance(html_text, str):
         return ""
-    return _convert(html_text, transcript=True)
+    return _convert(html_text, True, removed)

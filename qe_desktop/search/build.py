@@ -117,7 +117,7 @@ def _alive(pid: int) -> bool:
 
 def _range_batches(store: CorpusStore, after: str, last: str | None) -> Any:
     """Questions with ``after < uid <= last`` (no upper bound when last is None), in uid order."""
-    select = ", ".join(f"[{c}]" for c in QUESTION_COLUMNS)
+    select = store.select_columns
     conn = store.db.conn
     while True:
         if last is None:

@@ -8,12 +8,13 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qe_desktop.model import RECORD_KEYS
 
-from conftest import DATA, SAMPLE
+from conftest import DATA, SAMPLE, official_dump
 
 SAMPLE_QUESTIONS = 1 + 539 + 1 + 40  # QE 17, QG 16, legacy XML, page texts
 
@@ -130,6 +131,45 @@ def test_bad_files_are_reported_and_nothing_is_lost(tmp_path: Path) -> None:
     assert "binaire" in reasons["binary.bin"]
     status = json.loads(run(data_dir, "status", "--json").stdout)
     assert status["total"] == 1
+
+
+def test_one_broken_member_of_a_dump_is_cleaned_said_so_and_the_others_stored(tmp_path: Path) -> None:
+    def surrogate(question: dict[str, Any]) -> None:
+        question["textesQuestion"]["texteQuestion"]["texte"] += "\ud800"  # as "\\ud800" in the JSON
+
+    dump = official_dump(tmp_path / "dump.zip", 3000, {1234: surrogate})
+    data_dir = tmp_path / "data"
+    note = "Caractère invalide (U+D800) remplacé par \ufffd dans le texte de la question"
+    result = run(data_dir, "import", str(dump))
+    assert result.returncode == 0, result.stderr  # stored, with its note: nothing lost
+    assert "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:5] == [
+        "Ajoutées : 3000",
+        "Mises à jour : 0",
+        "Inchangées : 0",
+        "Rejetées : 0",
+        "Nettoyées : 1 (enregistrées, avec des notes d'import)",
+    ]
+    assert lines[5:] == [f"  nettoyé : {dump}!json/QANR5L17QE1234.json [QANR5L17QE1234] — {note}"]
+
+    shown = run(data_dir, "show", "17-1234QE")
+    assert shown.returncode == 0, shown.stderr
+    assert f"Notes d'import : {note}" in shown.stdout.splitlines()
+    record = json.loads(run(data_dir, "show", "17-1234QE", "--json").stdout)
+    assert tuple(record) == RECORD_KEYS
+    assert record["source_notes"] == [note]
+    assert record["question_text"].endswith("\ufffd")
+    assert json.loads(run(data_dir, "show", "17-1233QE", "--json").stdout)["source_notes"] == []
+
+    again = json.loads(run(data_dir, "import", str(dump), "--json").stdout)
+    assert (again["added"], again["updated"], again["unchanged"], again["rejected"]) == (0, 0, 3000, 0)
+    assert again["cleaned"] == 1
+    assert again["cleanings"] == [
+        {"source": f"{dump}!json/QANR5L17QE1234.json", "record": "QANR5L17QE1234", "notes": [note]}
+    ]
+    found = json.loads(run(data_dir, "search", "17-1234QE", "--json").stdout)
+    assert found["hits"][0]["uid"] == "QANR5L17QE1234"
 
 
 def test_zip_bomb_is_refused(tmp_path: Path) -> None:

@@ -131,7 +131,9 @@ def test_import_report_and_status_escape_names(tmp_path: Path, capsys: pytest.Ca
     assert main(["import", "--data-dir", str(folder), str(bad)]) == 1
     out = capsys.readouterr().out
     assert not RAW_CONTROL.search(out)
-    assert "mauvais\\x1b]0;piégé\\x07.json" in out
+    # The import names the file with its controls replaced (the report is made safe where it is
+    # built); anything that reaches the terminal is escaped whatever it holds.
+    assert "mauvais\ufffd]0;piégé\ufffd.json" in out
     assert main(["status", "--data-dir", str(folder)]) == 0
     out = capsys.readouterr().out
     assert not RAW_CONTROL.search(out)

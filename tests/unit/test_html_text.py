@@ -246,3 +246,11 @@ def test_random_markup_never_raises(source: str) -> None:
         assert text == text.strip()
         assert "\n\n\n" not in text
         assert "\x00" not in text
+
+
+def test_control_characters_taken_out_are_handed_to_the_caller() -> None:
+    removed: list[str] = []
+    assert html_to_text("<p>Un\x1b[2J</p><p>deux\x00\x07</p>", removed) == "Un[2J\n\ndeux"
+    assert sorted(removed) == ["\x00", "\x07", "\x1b"]
+    assert transcript_to_text("M. X. Oui\x1b.", removed) == "M. X. Oui."
+    assert sorted(removed) == ["\x00", "\x07", "\x1b", "\x1b"]

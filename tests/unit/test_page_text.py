@@ -244,6 +244,7 @@ def test_layout_1_donnees_cles() -> None:
         "renewal_dates": [],
         "errata": [],
         "url": "https://questions.assemblee-nationale.fr/q13/13-101851QE.htm",
+        "source_notes": [],
     }
     assert q.question_text is not None
     assert q.answer_text is not None
