@@ -34,7 +34,7 @@ import numpy as np
 
 from qe_desktop.search import analysis, nodes
 from qe_desktop.search import whoosh_adapter as adapter
-from qe_desktop.search.schema import RECORD, RECORD_DTYPE
+from qe_desktop.search.schema import MORE_STOPS, RECORD, RECORD_DTYPE
 
 #: Postings kept per searcher (about 12 bytes each), most recently used first.
 POSTINGS_BUDGET = 4_000_000
@@ -47,6 +47,9 @@ ARRAYS_KEPT = 96
 #: 0.4 ms at 20,000 questions); "hôpit*" or "agricult*" match tens of words, "co*"
 #: thousands in a whole legislature.
 MAX_EXPANSION = 500
+
+#: The highest number of a stop word in the position records.
+_LAST_STOP = max(analysis.STOP_IDS.values())
 
 # BM25F's parameters, Whoosh's defaults.
 K1 = 1.2
@@ -151,8 +154,8 @@ class Matcher:
         self._stops = _Lru(STOPS_BUDGET)
         self._arrays: OrderedDict[Any, Any] = OrderedDict()
         self._lengths: dict[str, Any] = {}
-        #: Per pattern: the words searched in each segment, in all, and how many it matched.
-        self._expansions: dict[nodes.Pattern, tuple[list[list[str]], list[str], int]] = {}
+        #: Per pattern: the words searched, and how many it matched.
+        self._expansions: dict[nodes.Pattern, tuple[list[str], int]] = {}
         self._live: Any = None
         self._all: frozenset[int] | None = None
 
@@ -225,27 +228,24 @@ class Matcher:
     def words(self, pattern: nodes.Pattern) -> list[str]:
         """The words a pattern searches: those it matches in the index (as Whoosh expands it),
         the ``MAX_EXPANSION`` most frequent when it matches more."""
-        return self._expanded(pattern)[1]
+        return self._expanded(pattern)[0]
 
     def expansion(self, pattern: nodes.Pattern) -> tuple[int, int]:
         """(words searched, words matched) of a pattern: the first is smaller when it matched
         more than ``MAX_EXPANSION`` words."""
-        _, searched, matched = self._expanded(pattern)
+        searched, matched = self._expanded(pattern)
         return len(searched), matched
 
-    def _expanded(self, pattern: nodes.Pattern) -> tuple[list[list[str]], list[str], int]:
+    def _expanded(self, pattern: nodes.Pattern) -> tuple[list[str], int]:
         found = self._expansions.get(pattern)
         if found is None:
-            per_leaf = [adapter.expand(leaf, pattern) for leaf in self.leaves]
-            words = list(dict.fromkeys(w for leaf_words in per_leaf for w in leaf_words))
+            words = list(dict.fromkeys(w for leaf in self.leaves for w in adapter.expand(leaf, pattern)))
             matched = len(words)
             if matched > MAX_EXPANSION:
                 field = pattern.field
                 frequency = {w: adapter.doc_frequency(self.searcher, field, w) for w in words}
                 words = sorted(words, key=lambda w: (-frequency[w], w))[:MAX_EXPANSION]
-                kept = set(words)
-                per_leaf = [[w for w in leaf_words if w in kept] for leaf_words in per_leaf]
-            found = (per_leaf, words, matched)
+            found = (words, matched)
             if len(self._expansions) >= 256:
                 self._expansions.clear()
             self._expansions[pattern] = found
@@ -414,14 +414,11 @@ class Matcher:
                 out += 1.0 if isinstance(part, nodes.Not) else self.scores(part)
             out *= self.mask(node)
         elif isinstance(node, nodes.Pattern):
-            # As Whoosh scores a pattern segment by segment: its words' sum times its boost, or
-            # in a segment where it matches one word only, that word's score alone, unboosted.
+            # The sum of its words' scores, times its boost (see nodes.Pattern).
             for word in self.words(node):
                 out += self.scores(nodes.Term(node.field, word))
             if node.boost != 1.0:
-                for leaf, leaf_words in zip(self.leaves, self._expanded(node)[0], strict=True):
-                    if len(leaf_words) != 1:
-                        out[leaf.offset : leaf.offset + leaf.size] *= node.boost
+                out *= node.boost
         elif isinstance(node, nodes.Phrase):
             found = self.phrase(node)
             if found.matched.size:
@@ -470,9 +467,27 @@ class Matcher:
 
 
 def _records(p: adapter.PostingArrays) -> Any:
+    """The position records of a posting list, checked: whole records, one per occurrence (the
+    frequency), positions increasing within each document, stop words the list knows."""
     if len(p.values) % RECORD.size or int(p.lengths.sum()) != len(p.values):
         raise adapter.IndexDamaged("positions illisibles (taille des enregistrements)")
-    return np.frombuffer(p.values, dtype=RECORD_DTYPE)
+    records = np.frombuffer(p.values, dtype=RECORD_DTYPE)
+    counts = p.lengths // RECORD.size
+    if records.size:
+        positions = records["p"].astype(np.int64)
+        first = np.zeros(records.size, dtype=bool)
+        starts = np.cumsum(counts)[:-1]
+        first[starts[starts < records.size]] = True  # the first record of each document but the first
+        step = np.diff(positions, prepend=-1)
+        if (
+            not np.array_equal(counts, p.weights.astype(np.int64))
+            or bool(np.any((step <= 0) & ~first))
+            or int(records["a"].max()) > _LAST_STOP
+            or int(records["c"].max()) > _LAST_STOP
+            or bool(np.any((records["b"] > _LAST_STOP) & (records["b"] != MORE_STOPS)))
+        ):
+            raise adapter.IndexDamaged("positions illisibles (enregistrements incohérents)")
+    return records
 
 
 def _phrase_keys(p: adapter.PostingArrays, step: _Step) -> Any:

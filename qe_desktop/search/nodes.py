@@ -49,7 +49,14 @@ class Near:
 @dataclass(frozen=True, slots=True)
 class Pattern:
     """A prefix (``hôpit*``), a wildcard (``h?pital``) or a fuzzy word (``hopitl~``),
-    matched by the words of the index it expands to."""
+    matched by the words of the index it expands to, and scored as their sum times its boost.
+
+    That is Whoosh's score on a whole legislature.  Whoosh itself scores a pattern
+    differently in a small segment (at most 5,000 documents: 1.0 when it expands to
+    three words or more; one word's score, unboosted, when it expands to one), so
+    that a ranking would change with the way the index happens to be cut into
+    segments; the project keeps the one rule.
+    """
 
     field: str
     kind: PatternKind

@@ -521,7 +521,9 @@ class _Parser:
                     f"« {_shown(text)} » : mot de plus de {MAX_FUZZY_CHARS} lettres, "
                     "cherché sans faute tolérée."
                 )
-                return self.word(m[1], scope)
+                # Every trailing "~" at once: one call per "~" would recurse as deep as they are many.
+                bare = re.sub(r"(?:~\d?)+$", "", m[1])
+                return self.word(bare, scope) if bare else None
             return _Text(m[1], scope, "fuzzy", dist)
         jokers = text.count("*") + text.count("?")
         if jokers > MAX_JOKERS:

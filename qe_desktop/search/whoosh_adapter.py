@@ -50,6 +50,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError as LockError  # re-exported: the index says a writer holds it
 from whoosh.matching import WrappingMatcher
 from whoosh.query import spans as wspans
+from whoosh.query.compound import DefaultOr
 from whoosh.reading import TermNotFound
 from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -682,8 +683,12 @@ def _whoosh_pattern(p: nodes.Pattern) -> Any:
     return wq.FuzzyTerm(p.field, p.text, boost=p.boost, maxdist=p.maxdist, prefixlength=p.prefixlength)
 
 
-def to_whoosh(node: nodes.Node) -> Any:
-    """The Whoosh query with the same meaning and scores (the tests' reference)."""
+def to_whoosh(node: nodes.Node, reader: Any) -> Any:
+    """The Whoosh query with the same meaning and scores (the tests' reference).
+
+    A pattern becomes the Or of the words it expands to in ``reader``, summed (Whoosh's
+    ``DefaultOr``): see :class:`nodes.Pattern` for why not Whoosh's own pattern scores.
+    """
     if isinstance(node, nodes.Term):
         return wq.Term(node.field, node.text, boost=node.boost)
     if isinstance(node, nodes.Phrase):
@@ -691,15 +696,20 @@ def to_whoosh(node: nodes.Node) -> Any:
     if isinstance(node, nodes.Near):
         return wspans.SpanNear2([wq.Term(node.field, w) for w in node.words], slop=node.slop, ordered=False)
     if isinstance(node, nodes.Pattern):
-        return _whoosh_pattern(node)
+        words = [text for _, text in _whoosh_pattern(node).expanded_terms(reader) if text]
+        if not words:
+            return wq.NullQuery
+        if len(words) == 1:  # Whoosh's Or of one query drops the Or's boost
+            return wq.Term(node.field, words[0], boost=node.boost)
+        return DefaultOr([wq.Term(node.field, w) for w in words], boost=node.boost)
     if isinstance(node, nodes.Range):
         return wq.NumericRange(node.field, node.start, node.end)
     if isinstance(node, nodes.And):
-        return wq.And([to_whoosh(p) for p in node.parts])
+        return wq.And([to_whoosh(p, reader) for p in node.parts])
     if isinstance(node, nodes.Or):
-        return wq.Or([to_whoosh(p) for p in node.parts])
+        return wq.Or([to_whoosh(p, reader) for p in node.parts])
     if isinstance(node, nodes.Not):
-        return wq.Not(to_whoosh(node.part))
+        return wq.Not(to_whoosh(node.part, reader))
     if isinstance(node, nodes.Every):
         return wq.Every()
     return wq.NullQuery

@@ -87,7 +87,7 @@ def block_limit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
 def like_whoosh(searcher: Any, matcher: Matcher, node: nodes.Node, label: str) -> set[int]:
     """Assert that the node matches and scores every document as Whoosh's exhaustive search does
     (``limit=None, optimize=False``: its top-k skipping is not a reference); return the matches."""
-    results = searcher.search(adapter.to_whoosh(node), limit=None, optimize=False)
+    results = searcher.search(adapter.to_whoosh(node, searcher.reader()), limit=None, optimize=False)
     theirs = {results.docnum(i): results.score(i) for i in range(results.scored_length())}
     assert matcher.docs(node) == set(theirs), label
     scores = matcher.scores(node)
