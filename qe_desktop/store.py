@@ -102,7 +102,7 @@ def _guarded(
             try:
                 return method(self, *args, **kwargs)
             except sqlite3.Error as exc:
-                raise self._failed(exc, doing) from exc
+                raise self.store_error(exc, doing) from exc
 
         return guarded
 
@@ -339,7 +339,9 @@ class CorpusStore:
         found = [str(r[0]) for r in rows if r and r[0] != "ok"]
         return "; ".join(found)[:300] if found else None
 
-    def _failed(self, exc: sqlite3.Error, doing: str) -> StoreError:
+    def store_error(self, exc: sqlite3.Error, doing: str) -> StoreError:
+        """The StoreError (French) for what SQLite raised while ``doing`` something; a damaged file
+        is remembered, and never written again."""
         error = _error(self.path, exc, doing)
         if isinstance(error, CorpusDamaged):
             self.damaged = str(error)
@@ -691,7 +693,7 @@ class CorpusStore:
                     f"SELECT {select} FROM questions WHERE uid > ? ORDER BY uid LIMIT ?", (last, batch_size)
                 ).fetchall()
             except sqlite3.Error as exc:
-                raise self._failed(exc, "Lecture") from exc
+                raise self.store_error(exc, "Lecture") from exc
             if not rows:
                 return
             batch = [self._question(r, QUESTION_COLUMNS) for r in rows]

@@ -20,6 +20,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import sqlite3
 import sys
 import threading
 import time
@@ -219,7 +220,10 @@ def build_parallel(
                         )
                     if cancelled():
                         raise Cancelled
-                results = [f.result() for f in futures]
+                try:
+                    results = [f.result() for f in futures]
+                except sqlite3.Error as exc:  # a worker met a damaged corpus: said as the store says it
+                    raise store.store_error(exc, "Lecture") from exc
             except BaseException:
                 cancel_event.set()
                 for f in futures:

@@ -456,11 +456,10 @@ def leaves(s: Any) -> list[Leaf]:
     with reading("lecture des segments de l'index"):
         for reader, offset in s.reader().leaf_readers():
             size = reader.doc_count_all()
-            deleted = None
-            if size and reader.has_deletions():
-                live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
-                deleted = np.setdiff1d(np.arange(size, dtype=np.int64), live, assume_unique=True)
             segment = reader.segment() if hasattr(reader, "segment") else None
+            deleted = None
+            if segment is not None and segment.has_deletions():
+                deleted = np.fromiter(sorted(segment.deleted_docs()), dtype=np.int64)
             out.append(Leaf(reader, offset, size, deleted, segment.segment_id() if segment else None))
     return out
 
