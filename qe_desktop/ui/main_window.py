@@ -180,8 +180,10 @@ class Banner(QFrame):
         layout.addWidget(close)
         self.hide()
 
-    def show_message(self, html: str) -> None:
+    def show_message(self, html: str, *, with_import: bool = True) -> None:
+        """Show a message; ``with_import`` False hides the import button (nothing can be imported)."""
         self.label.setText(html)
+        self.action_button.setVisible(with_import)
         self.show()
 
 
@@ -639,7 +641,8 @@ class MainWindow(QMainWindow):
             self.banner.show_message(
                 "Dossier de données en lecture seule "
                 f"({html.escape(opened.status.readonly_reason)}) : vous pouvez chercher et lire, "
-                "rien ne peut y être importé ni mis à jour."
+                "rien ne peut y être importé ni mis à jour.",
+                with_import=False,
             )
         elif self.settings.sample_only:
             self.banner.show_message(SAMPLE_BANNER.format(count=count_text(opened.status.count)))

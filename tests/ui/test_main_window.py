@@ -584,6 +584,7 @@ def test_a_read_only_data_folder_is_searched_and_says_so(
         assert window.model.total > 0
         assert window.banner.isVisible()
         assert "lecture seule" in window.banner.label.text()
+        assert not window.banner.action_button.isVisible()  # nothing can be imported there
         with qtbot.waitSignal(window.import_reported, timeout=TIMEOUT):
             window.import_paths([sample_dir() / "an_xml"])
         dialog = window.import_dialog
