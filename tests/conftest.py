@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import os
+import sys
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -117,3 +120,17 @@ def official_dump(
                 changes[number](document["question"])
             archive.writestr(f"json/QANR5L17QE{number}.json", official_json(document))
     return path
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """A module of benchmarks/ (not on the test path), loaded from its file once."""
+    qualified = f"benchmarks.{name}"
+    if qualified in sys.modules:
+        return sys.modules[qualified]
+    spec = importlib.util.spec_from_file_location(qualified, ROOT / "benchmarks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[qualified] = module
+    spec.loader.exec_module(module)
+    return module

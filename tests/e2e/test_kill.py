@@ -5,37 +5,24 @@ The same rounds as ``python -m benchmarks.kill_import``, on small data.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from conftest import ROOT, write_official_questions
+from conftest import load_benchmark, write_official_questions
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 
 QUESTIONS = 400
 
 
-def _kill_import() -> ModuleType:
-    # benchmarks/ is not on the test path: load the module from its file.
-    spec = importlib.util.spec_from_file_location(
-        "benchmarks.kill_import", ROOT / "benchmarks" / "kill_import.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("benchmarks.kill_import", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_killed_imports_and_rebuilds_leave_nothing_broken(tmp_path: Path) -> None:
     source = write_official_questions(tmp_path / "files", QUESTIONS)
     # Rebuilds in parallel from 100 questions, as they do from 6,000: workers are killed too.
-    rounds = _kill_import().run_rounds(tmp_path / "work", source, rounds=3, seed=3, parallel_min=100)
+    rounds = load_benchmark("kill_import").run_rounds(
+        tmp_path / "work", source, rounds=3, seed=3, parallel_min=100
+    )
     print(*rounds, sep="\n")
     assert any(r.killed for r in rounds)
     for r in rounds:

@@ -9,8 +9,6 @@ multi-block reads and block headers run as they do on a whole legislature.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -24,7 +22,7 @@ from qe_desktop.search.index import SearchIndex
 from qe_desktop.search.query import parse_query
 from qe_desktop.store import CorpusStore
 
-from conftest import ROOT, SAMPLE
+from conftest import SAMPLE, load_benchmark
 
 QUESTIONS = 3000
 
@@ -89,14 +87,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def synth() -> ModuleType:
-    # benchmarks/ is not on the test path: load the generator from its file.
-    spec = importlib.util.spec_from_file_location("benchmarks.synth", ROOT / "benchmarks" / "synth.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("benchmarks.synth", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("synth")
 
 
 @pytest.fixture(scope="module")

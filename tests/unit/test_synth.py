@@ -1,9 +1,7 @@
 """The synthetic dump generator of the benchmarks: official shape, deterministic, importable."""
 
-import importlib.util
 import json
 import re
-import sys
 import zipfile
 from pathlib import Path
 from types import ModuleType
@@ -14,21 +12,14 @@ import pytest
 from qe_desktop.corpus import import_paths
 from qe_desktop.store import CorpusStore
 
-from conftest import ROOT
+from conftest import load_benchmark
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @pytest.fixture(scope="module")
 def synth() -> ModuleType:
-    # benchmarks/ is not on the test path: load the generator from its file.
-    spec = importlib.util.spec_from_file_location("benchmarks.synth", ROOT / "benchmarks" / "synth.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("benchmarks.synth", module)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("synth")
 
 
 @pytest.fixture
