@@ -18,6 +18,7 @@ from itertools import compress
 from typing import Any
 
 from qe_desktop.dates import days_between
+from qe_desktop.labels import STATUS_QUERY_WORDS
 from qe_desktop.search.schema import META_KEYS, META_SEPARATOR, value_key
 
 #: Facets counted over the whole result set, in display order.
@@ -30,17 +31,6 @@ FACETS: tuple[str, ...] = (
     "status",
     "year",
 )
-
-#: Facet titles shown to users (the window's filter panel, the command line).
-FACET_TITLES: dict[str, str] = {
-    "legislature": "Législature",
-    "type": "Type",
-    "rubrique": "Rubrique",
-    "ministry_answering": "Ministère attributaire",
-    "group_abbrev": "Groupe",
-    "status": "Statut",
-    "year": "Année",
-}
 
 #: Names users may give a facet filter (CLI ``--filtre``, library filters), folded.
 FACET_ALIASES: dict[str, str] = {
@@ -59,34 +49,6 @@ FACET_ALIASES: dict[str, str] = {
     "annee": "year",
     "year": "year",
 }
-
-#: French status words (query language, filters) -> stored status.
-STATUS_WORDS: dict[str, str] = {
-    "repondue": "answered",
-    "repondues": "answered",
-    "reponse": "answered",
-    "answered": "answered",
-    "en-attente": "pending",
-    "en_attente": "pending",
-    "attente": "pending",
-    "en attente": "pending",
-    "sans-reponse": "pending",
-    "pending": "pending",
-    "retiree": "withdrawn",
-    "retirees": "withdrawn",
-    "withdrawn": "withdrawn",
-    "caduque": "lapsed",
-    "caduques": "lapsed",
-    "lapsed": "lapsed",
-}
-
-STATUS_LABELS: dict[str, str] = {
-    "answered": "répondue",
-    "pending": "en attente",
-    "withdrawn": "retirée",
-    "lapsed": "caduque",
-}
-
 
 #: Facets with few distinct values together, counted in one pass over the results.
 _FACET_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -181,7 +143,7 @@ class DocTable:
         for value in wanted:
             key = value_key(value)
             if facet == "status":
-                key = STATUS_WORDS.get(key, key)
+                key = STATUS_QUERY_WORDS.get(key, key)
             keys.add(key)
         return {v for v in self.distinct(facet) if value_key(v) in keys}
 
@@ -285,13 +247,6 @@ def _as_int(value: str) -> int:
         return int(value)
     except ValueError:
         return 0
-
-
-def facet_label(facet: str, value: str) -> str:
-    """A facet value as shown to a user (statuses in French)."""
-    if facet == "status":
-        return STATUS_LABELS.get(value, value)
-    return value
 
 
 def normalize_filters(filters: Any) -> dict[str, list[str]]:

@@ -38,9 +38,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from qe_desktop.dates import format_date_fr, month_number
+from qe_desktop.labels import (
+    STATUS_QUERY_CHOICES,
+    TYPE_QUERY_CHOICES,
+    legislature_label,
+    status_label,
+    status_of_word,
+    type_label,
+    type_of_word,
+    uncapitalised,
+)
 from qe_desktop.references import Reference, parse_reference
 from qe_desktop.search import analysis, nodes
-from qe_desktop.search.facets import STATUS_LABELS, STATUS_WORDS
 
 # -- bounds ----------------------------------------------------------------------
 # Far above what a person types or pastes, far below what makes a search slow.
@@ -383,13 +392,6 @@ _SCOPE_WORDS = {
     "ministere": "du ministère",
 }
 
-_TYPE_WORDS = {
-    "QE": "questions écrites",
-    "QG": "questions au Gouvernement",
-    "QOSD": "questions orales sans débat",
-}
-
-
 # -- parser ------------------------------------------------------------------------
 
 
@@ -620,19 +622,19 @@ class _Parser:
         if name == "legislature":
             return self.legislature(value)
         if name == "type":
-            code = value.strip().upper()
-            if code not in _TYPE_WORDS:
-                self.warnings.append(f"Type inconnu « {value} » (QE, QG ou QOSD) : critère ignoré.")
+            code = type_of_word(value)
+            if code is None:
+                self.warnings.append(f"Type inconnu « {value} » ({TYPE_QUERY_CHOICES}) : critère ignoré.")
                 return None
-            return _Criterion(nodes.Term("type", code), f"{_TYPE_WORDS[code]} ({code})")
+            return _Criterion(
+                nodes.Term("type", code), f"{uncapitalised(type_label(code, plural=True))} ({code})"
+            )
         if name == "statut":
-            status = STATUS_WORDS.get(analysis.fold(value).strip())
+            status = status_of_word(analysis.fold(value))
             if status is None:
-                self.warnings.append(
-                    f"Statut inconnu « {value} » (repondue, en-attente, retiree, caduque) : critère ignoré."
-                )
+                self.warnings.append(f"Statut inconnu « {value} » ({STATUS_QUERY_CHOICES}) : critère ignoré.")
                 return None
-            return _Criterion(nodes.Term("status", status), f"statut « {STATUS_LABELS[status]} »")
+            return _Criterion(nodes.Term("status", status), f"statut « {status_label(status)} »")
         if name == "numero":
             ref = _reference(value)
             if ref is None:
@@ -653,7 +655,7 @@ class _Parser:
         if not m:
             self.warnings.append(f"Législature illisible « {value} » : critère ignoré.")
             return None
-        return _Criterion(nodes.Term("legislature", str(int(m[1]))), f"{int(m[1])}e législature")
+        return _Criterion(nodes.Term("legislature", str(int(m[1]))), legislature_label(int(m[1])))
 
     def delay(self, value: str) -> _Node | None:
         m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*(?:j|jours?)?\s*", value)

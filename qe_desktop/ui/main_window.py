@@ -49,9 +49,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qe_desktop.labels import ordinal, status_label
 from qe_desktop.model import SearchRequest
 from qe_desktop.paths import DataPaths
-from qe_desktop.render import ordinal
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
 from qe_desktop.ui.reader import Reader
@@ -967,7 +967,7 @@ class MainWindow(QMainWindow):
             return
         for row in found.rows:
             leg = f", {ordinal(row.legislature)} lég." if row.legislature else ""
-            status = {"answered": "répondue", "pending": "en attente"}.get(row.status, row.status)
+            status = status_label(row.status)
             title = row.analyse or row.rubrique or row.uid
             if len(title) > 70:
                 title = title[:69].rstrip() + "…"
