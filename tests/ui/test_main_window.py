@@ -629,4 +629,9 @@ def test_a_folder_another_program_is_writing_is_opened_as_it_is(qtbot: QtBot, da
         window.import_paths([sample_dir() / "an_xml"])
     assert window.writes.corpus.index is not None
     assert window.writes.corpus.index.check().ok
+    # The searches use the index reopened in step, not the one closed.
+    assert window.reads.index is window.writes.corpus.index
+    search(qtbot, window, "hopital")  # typed keys: ASCII only
+    assert window.model.total > 0
+    assert window.error_box is None
     window.close()
