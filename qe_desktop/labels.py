@@ -151,7 +151,7 @@ def rubrique_label(value: str) -> str:
     capitals (« ministères et secrétariats d'État »).  The corpus stores this form, so
     that one rubrique reads the same whichever source it came from.
     """
-    return capitalised(value.strip())
+    return capitalised(value)
 
 
 # -- facets ----------------------------------------------------------------------------

@@ -235,7 +235,46 @@ class DocTable:
             return self._uid_docnum.get(uid)
 
 
+#: Facets whose values are names as the sources write them: capitals and accents vary.
+_FOLDED_FACETS = frozenset({"rubrique", "ministry_answering", "group_abbrev"})
+#: Folded form of each value met (a few thousand names at most).
+_KEYS: dict[str, str] = {}
+
+
+def _key(value: str) -> str:
+    key = _KEYS.get(value)
+    if key is None:
+        key = _KEYS[value] = value_key(value)
+    return key
+
+
+def _better_written(value: str) -> tuple[int, bool, str]:
+    """The form to show of values that fold alike: with accents (« Handicapés », not
+    « Handicapes »), then with a capital (« Politique extérieure »).  Counts play no part,
+    so the value shown, which an active filter holds, is the same in every search."""
+    return (sum(not c.isascii() for c in value), value[:1].isupper(), value)
+
+
+def _merged(counter: Counter[str]) -> Counter[str]:
+    """Values that differ only by capitals or accents counted as one, under their best-written form.
+
+    Filters compare folded values already (:meth:`DocTable.allowed_values`): a filter on
+    the value shown selects every form of it, and the count says as much.
+    """
+    forms: dict[str, list[str]] = {}
+    for value in counter:
+        forms.setdefault(_key(value), []).append(value)
+    if len(forms) == len(counter):
+        return counter
+    merged: Counter[str] = Counter()
+    for values in forms.values():
+        merged[max(values, key=_better_written)] = sum(counter[v] for v in values)
+    return merged
+
+
 def _ordered(facet: str, counter: Counter[str]) -> list[tuple[str, int]]:
+    if facet in _FOLDED_FACETS:
+        counter = _merged(counter)
     if facet in ("legislature", "year"):
         # Chronological facets read best newest first.
         return sorted(counter.items(), key=lambda kv: (-_as_int(kv[0]), kv[0]))
