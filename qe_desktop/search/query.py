@@ -938,20 +938,33 @@ class _Compiler:
             return self.text(node, negated)
         raise TypeError(node)
 
+    def _letters_as_typed(self, typed: str, elided: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The words of a phrase with its lone capital letters (D, C…) read as typed, when that
+        reading can find what the elided one cannot: « la ligne du RER D emprunté »,
+        « hépatite C chez ».  A letter at the start of the phrase needs none (the elided
+        reading finds its texts too), nor one in lower case (a lost apostrophe, as pasted)."""
+        words = tuple(analysis.tokens(analysis.restore_elisions(typed, capital_letters=False)))
+        if _runs_in(elided, words) or self.terms_left < len(words):
+            return []
+        self.spend(len(words))
+        return [words]
+
     def text(self, node: _Text, negated: bool) -> tuple[nodes.Node | None, str]:
         scope = node.scope
         paid = False
         where = f" {_SCOPE_WORDS[scope]}" if scope else ""
         panes = [] if negated else self._panes(scope)
         if node.kind in ("phrase", "near") or (node.kind == "word" and len(analysis.tokens(node.text)) > 1):
-            every = analysis.tokens(node.text)
+            # Apostrophes lost in a pasted text (« et de l insertion »): elided words read as such.
+            text = analysis.restore_elisions(node.text)
+            every = analysis.tokens(text)
             # A pasted expression longer than what is left of the budget: its first words.
             terms = every[: self.spend(len(every))]
             paid = True
             if not terms:
                 return None, ""
             if len(terms) == 1:
-                node = _Text(node.text if len(every) == 1 else terms[0], scope)
+                node = _Text(text if len(every) == 1 else terms[0], scope)
             else:
                 fields = _exact_fields(scope)
                 if node.kind == "near":
@@ -962,9 +975,12 @@ class _Compiler:
                         f"« {t} »" for t in (node.text.split() if len(terms) == len(every) else terms)
                     )
                     return _or(queries), f"{shown} à moins de {node.arg} mots d'écart{where}"
-                queries = [nodes.Phrase(f, tuple(terms), b) for f, b in fields]
+                readings = [tuple(terms)]
+                if len(terms) == len(every):
+                    readings += self._letters_as_typed(node.text, readings[0])
+                queries = [nodes.Phrase(f, reading, b) for reading in readings for f, b in fields]
                 for m in panes:
-                    m.phrases.append(tuple(terms))
+                    m.phrases.extend(readings)
                 shown = node.text.strip() if len(terms) == len(every) else " ".join(terms) + " …"
                 return _or(queries), f"l'expression exacte « {shown} »{where}"
         if node.kind in ("prefix", "wildcard", "fuzzy") and not self.spend_pattern():
@@ -1022,6 +1038,12 @@ class _Compiler:
             queries += [nodes.Term(f, term, b) for f, b in _DEFAULT_WORD_FIELDS]
             return nodes.Or(tuple(queries)), f"« {node.text} »"
         return nodes.Term(scope, key), f"« {node.text} »{where}"
+
+
+def _runs_in(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """``part`` is ``whole`` or a run of words of it (what finds ``whole`` finds ``part``)."""
+    n = len(part)
+    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
 def pin_query(ref: Reference) -> nodes.Node:

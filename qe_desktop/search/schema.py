@@ -346,11 +346,13 @@ def document(q: Question) -> dict[str, Any]:
 
 
 #: A text that goes through every step of the analysis: accents and ligatures, capitals,
-#: elisions, hyphens, apostrophes, numbers and references, plurals, stop words in runs.
+#: elisions, hyphens, apostrophes, numbers and references, plurals, stop words in runs, and
+#: lone letters before a word (read as typed in the index: « RER D », an apostrophe lost).
 _PROBE_TEXT = (
     "L'Œuvre des hôpitaux publics : M. le ministre de l'économie, des finances et de la "
     "relance (n° 2021-1234, art. L. 241-13) ; aujourd'hui « porte-à-porte » des "
-    "Élèves-infirmiers à 1,5 % d'ici 2030... qu'il n'y a pas d'exonération jusqu'à demain"
+    "Élèves-infirmiers à 1,5 % d'ici 2030... qu'il n'y a pas d'exonération jusqu'à demain "
+    "sur le RER D emprunté et de l insertion"
 )
 _PROBE_QUESTION = Question(
     uid="QANR5L13QE1",
