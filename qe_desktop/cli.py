@@ -28,19 +28,13 @@ from qe_desktop.folder import (
     remember_import,
 )
 from qe_desktop.jobs import Cancelled
+from qe_desktop.labels import facet_title, facet_value_label, legislature_label, status_label
 from qe_desktop.model import SORT_ORDERS, Hit, ImportReport, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths, sample_folders
-from qe_desktop.search.facets import FACET_TITLES, facet_label
+from qe_desktop.render import title
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.search.query import without_lone_surrogates
 from qe_desktop.store import QUICK_CHECK_SECONDS, CorpusStore, StoreError
-
-STATUS_FR = {
-    "answered": "répondue",
-    "pending": "en attente",
-    "withdrawn": "retirée",
-    "lapsed": "caduque",
-}
 
 
 class CliError(Exception):
@@ -351,12 +345,11 @@ def format_question(q: Question) -> str:
             return None
         return format_date_fr(date) + (f", page {page}" if page else "")
 
-    kind = {"QE": "Question écrite", "QG": "Question au Gouvernement", "QOSD": "Question orale sans débat"}
     author = q.author or "auteur inconnu"
     if q.group_abbrev or q.group:
         author += f" ({q.group_abbrev or q.group})"
     head = [
-        f"{kind.get(q.type, q.type)} n° {q.number} — {q.legislature}e législature ({q.uid})",
+        f"{title(q)} ({q.uid})",
         q.analyse or "",
         "",
     ]
@@ -369,9 +362,7 @@ def format_question(q: Question) -> str:
         line("Ministère attributaire", q.ministry_answering),
         line("Question publiée au JO", jo(q.question_date, q.question_page)),
         line("Réponse publiée au JO", jo(q.answer_date, q.answer_page)),
-        line(
-            "Statut", STATUS_FR.get(q.status, q.status) + (f" ({q.closure_label})" if q.closure_label else "")
-        ),
+        line("Statut", status_label(q.status) + (f" ({q.closure_label})" if q.closure_label else "")),
         line("Signalement", format_date_fr(q.signal_date) if q.signal_date else None),
         line("Renouvellements", ", ".join(format_date_fr(d) for d in q.renewal_dates)),
         line("Errata", " ; ".join(q.errata)),
@@ -408,8 +399,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     echo(f"Dossier de données : {paths.root}")
     echo(f"Questions : {total}")
     for row in rows:
-        status = STATUS_FR.get(row["status"], row["status"])
-        echo(f"  {row['legislature']}e législature, {row['type']}, {status} : {row['count']}")
+        leg = legislature_label(row["legislature"]) if row["legislature"] else "législature inconnue"
+        echo(f"  {leg}, {row['type']}, {status_label(row['status'])} : {row['count']}")
     echo(f"Référentiel AMO : {refs['acteurs']} députés, {refs['organes']} organes")
     return 0
 
@@ -535,7 +526,7 @@ def format_hit(position: int, hit: Hit) -> list[str | Bold]:
         head.append(hit.rubrique)
     if hit.question_date:
         head.append(format_date_fr(hit.question_date))
-    status = STATUS_FR.get(hit.status, hit.status)
+    status = status_label(hit.status)
     if hit.answer_date:
         status += f", réponse le {format_date_fr(hit.answer_date)}"
         if hit.answer_delay_days is not None:
@@ -582,9 +573,9 @@ def format_result(result: SearchResult, *, facets: bool = True) -> list[str | Bo
     if shown and result.total:
         out.append("\n\nRépartition des résultats :")
         for name, values in shown:
-            items = ", ".join(f"{facet_label(name, v)} ({c})" for v, c in values[:8])
+            items = ", ".join(f"{facet_value_label(name, v)} ({c})" for v, c in values[:8])
             more = f", … ({len(values) - 8} autres)" if len(values) > 8 else ""
-            out.append(f"\n  {FACET_TITLES.get(name, name)} : {items}{more}")
+            out.append(f"\n  {facet_title(name)} : {items}{more}")
     return out
 
 

@@ -1,15 +1,24 @@
 """Qt-free progress and cancellation protocol for long jobs.
 
 Core functions take ``progress(done, total, message)`` and ``cancelled()``
-callables; only ``ui/workers.py`` turns them into Qt signals.
+callables; only ``ui/workers.py`` turns them into Qt signals.  A write
+operation is such a function that returns the ``Changes`` it made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from qe_desktop.model import Changes
+
 ProgressFn = Callable[[int, int | None, str], None]
 CancelFn = Callable[[], bool]
+
+#: A write operation: long work on one database that reports progress, stops when
+#: ``cancelled()`` says so (raising :class:`Cancelled`), and returns what it changed.
+#: A window runs it on the thread of that database's writer (``ui/workers.py``); a
+#: known problem is raised as an exception with a French message, never returned.
+Operation = Callable[[ProgressFn, CancelFn], Changes]
 
 
 class Cancelled(Exception):

@@ -188,13 +188,34 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What an operation changed, fanned out to the panels by the main window."""
+    """What an operation changed, fanned out to the panels by the main window.
+
+    Every operation a writer runs returns one (see ``jobs.Operation``); what the
+    user must be told of comes with it: the report of an import, why the index
+    was rebuilt, notices.
+    """
 
     questions_added: tuple[str, ...] = ()
     questions_updated: tuple[str, ...] = ()
     questions_removed: tuple[str, ...] = ()
     reference_data_changed: bool = False
     index_rebuilt: bool = False
+    #: Why the search index was rebuilt (French), when it was.
+    index_rebuilt_because: str | None = None
+    #: The report of an operation that imported files (the window shows it).
+    import_report: ImportReport | None = None
+    #: What the user must read although the operation went through (French): a corpus found missing.
+    notices: tuple[str, ...] = ()
+
+    @classmethod
+    def of_import(cls, report: ImportReport) -> Changes:
+        """What an import changed, its report with it."""
+        return cls(
+            questions_added=report.added_uids,
+            questions_updated=report.updated_uids,
+            reference_data_changed=report.reference_records > 0,
+            import_report=report,
+        )
 
     @property
     def empty(self) -> bool:

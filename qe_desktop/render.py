@@ -23,23 +23,13 @@ from datetime import date
 from pathlib import Path
 
 from qe_desktop.dates import days_between, format_date_fr
+from qe_desktop.labels import legislature_label, status_label, type_label
 from qe_desktop.model import Question
 from qe_desktop.paths import resources_dir
 
 #: A match in a text: [start, end) character offsets.
 Span = tuple[int, int]
 
-TYPE_LABELS: dict[str, str] = {
-    "QE": "Question écrite",
-    "QG": "Question au Gouvernement",
-    "QOSD": "Question orale sans débat",
-}
-STATUS_LABELS: dict[str, str] = {
-    "answered": "Répondue",
-    "pending": "En attente de réponse",
-    "withdrawn": "Retirée",
-    "lapsed": "Caduque",
-}
 CHAMBER_LABELS: dict[str, str] = {"AN": "AN", "SENAT": "Sénat"}
 
 #: Prefix of the anchors that mark the start of each match.
@@ -76,11 +66,6 @@ class KeyDatum:
 # -- small facts about a question -------------------------------------------------
 
 
-def ordinal(n: int) -> str:
-    """``13e``, ``1re``."""
-    return "1re" if n == 1 else f"{n}e"
-
-
 def jo_reference(iso: str | None, page: int | None) -> str:
     """``8 mars 2011, page 2121`` (without the page when it is unknown); '' without a date."""
     if not iso:
@@ -109,12 +94,11 @@ def days_label(days: int) -> str:
 
 def status_text(q: Question, today: date | None = None) -> str:
     """The status as a sentence: ``En attente de réponse depuis 412 jours``, ``Retirée le …``."""
+    label = status_label(q.status, capital=True)
     if q.status == "pending":
         waiting = days_pending(q, today)
-        if waiting is None:
-            return "En attente de réponse"
-        return f"En attente de réponse depuis {days_label(waiting)}"
-    label = STATUS_LABELS.get(q.status, q.status)
+        since = f" depuis {days_label(waiting)}" if waiting is not None else ""
+        return f"{label} de réponse{since}"
     if q.status == "answered":
         return label
     when = f" le {format_date_fr(q.closure_date)}" if q.closure_date else ""
@@ -124,9 +108,9 @@ def status_text(q: Question, today: date | None = None) -> str:
 
 def title(q: Question) -> str:
     """``Question écrite n° 101851 — 13e législature``."""
-    kind = TYPE_LABELS.get(q.type, q.type)
+    kind = type_label(q.type)
     number = f" n° {q.number}" if q.number is not None else ""
-    legislature = f" — {ordinal(q.legislature)} législature" if q.legislature else ""
+    legislature = f" — {legislature_label(q.legislature)}" if q.legislature else ""
     return f"{kind}{number}{legislature}"
 
 
@@ -146,7 +130,7 @@ def citation(q: Question) -> str:
     if q.author:
         head += f" de {q.author}"
     if q.legislature:
-        head += f" ({ordinal(q.legislature)} législature)"
+        head += f" ({legislature_label(q.legislature)})"
     parts = [head]
     if q.question_date:
         chamber = CHAMBER_LABELS.get(q.chamber, q.chamber)

@@ -49,6 +49,26 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data_dir
 
 
+@pytest.fixture(scope="session")
+def sample_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder holding the bundled sample, imported and indexed once per session.
+
+    Tests read it as it is, or copy it before writing into it.
+    """
+    from qe_desktop.corpus import import_sample
+    from qe_desktop.paths import DataPaths
+    from qe_desktop.search.index import SearchIndex
+    from qe_desktop.store import CorpusStore
+
+    root = tmp_path_factory.mktemp("prepared") / "data"
+    paths = DataPaths(root).ensure()
+    with CorpusStore(paths.corpus_db) as store:
+        import_sample(store)
+    with CorpusStore(paths.corpus_db, readonly=True) as reader:
+        SearchIndex.open(paths, reader).close()
+    return root
+
+
 @pytest.fixture
 def data_dir(_isolated_data_dir: Path) -> Path:
     return _isolated_data_dir

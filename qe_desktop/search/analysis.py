@@ -117,6 +117,36 @@ _SPACES = re.compile(r"\s+")
 _LEGAL = re.compile(r"([a-z]+)\.?(.*)")
 
 
+# -- apostrophes lost (what people type and paste) ---------------------------------------
+
+
+#: A lone elided word (nothing of a word just before it), spaces, then a word: « l insertion ».
+_LONE_ELISION = re.compile(rf"(?<!\w)({'|'.join(ELISIONS)})\s+(?=[^\W\d_])", re.IGNORECASE)
+#: The words that keep their apostrophe (one token, see TOKEN_RE), typed without it.
+_SPLIT_WORD = re.compile(r"(?<!\w)(aujourd|prud)\s+(?=hui(?!\w)|hom)", re.IGNORECASE)
+
+
+def restore_elisions(text: str, *, capital_letters: bool = True) -> str:
+    """``text`` with the apostrophe put back after each lone elided word followed by a word.
+
+    « et de l insertion » → « et de l'insertion », « jusqu au » → « jusqu'au »: what a text
+    pasted from a PDF gives, read as the tokenizer reads the elided word (dropped); and
+    « aujourd hui », « prud hommes » as the words they are.  The index never goes through
+    this (its texts keep their apostrophes); a query does.
+    ``capital_letters=False`` leaves a one-letter word written in capitals as typed: it
+    may stand for itself (« RER D emprunté », « hépatite C chez », « catégorie C de »).
+    """
+
+    def put_back(match: re.Match[str]) -> str:
+        word = match[1]
+        if not capital_letters and len(word) == 1 and word.isupper():
+            return match[0]
+        return word + "'"
+
+    text = _SPLIT_WORD.sub(r"\1'", text)  # « aujourd hui », « prud hommes »: one word each
+    return _LONE_ELISION.sub(put_back, text)
+
+
 def _normalize(token: str) -> tuple[str, int, str | None]:
     """A folded non-alphabetic token -> (term, offset of the term in the token, extra term).
 

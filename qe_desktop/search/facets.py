@@ -18,6 +18,7 @@ from itertools import compress
 from typing import Any
 
 from qe_desktop.dates import days_between
+from qe_desktop.labels import STATUS_QUERY_WORDS
 from qe_desktop.search.schema import META_KEYS, META_SEPARATOR, value_key
 
 #: Facets counted over the whole result set, in display order.
@@ -30,17 +31,6 @@ FACETS: tuple[str, ...] = (
     "status",
     "year",
 )
-
-#: Facet titles shown to users (the window's filter panel, the command line).
-FACET_TITLES: dict[str, str] = {
-    "legislature": "Législature",
-    "type": "Type",
-    "rubrique": "Rubrique",
-    "ministry_answering": "Ministère attributaire",
-    "group_abbrev": "Groupe",
-    "status": "Statut",
-    "year": "Année",
-}
 
 #: Names users may give a facet filter (CLI ``--filtre``, library filters), folded.
 FACET_ALIASES: dict[str, str] = {
@@ -59,34 +49,6 @@ FACET_ALIASES: dict[str, str] = {
     "annee": "year",
     "year": "year",
 }
-
-#: French status words (query language, filters) -> stored status.
-STATUS_WORDS: dict[str, str] = {
-    "repondue": "answered",
-    "repondues": "answered",
-    "reponse": "answered",
-    "answered": "answered",
-    "en-attente": "pending",
-    "en_attente": "pending",
-    "attente": "pending",
-    "en attente": "pending",
-    "sans-reponse": "pending",
-    "pending": "pending",
-    "retiree": "withdrawn",
-    "retirees": "withdrawn",
-    "withdrawn": "withdrawn",
-    "caduque": "lapsed",
-    "caduques": "lapsed",
-    "lapsed": "lapsed",
-}
-
-STATUS_LABELS: dict[str, str] = {
-    "answered": "répondue",
-    "pending": "en attente",
-    "withdrawn": "retirée",
-    "lapsed": "caduque",
-}
-
 
 #: Facets with few distinct values together, counted in one pass over the results.
 _FACET_GROUPS: tuple[tuple[str, ...], ...] = (
@@ -181,7 +143,7 @@ class DocTable:
         for value in wanted:
             key = value_key(value)
             if facet == "status":
-                key = STATUS_WORDS.get(key, key)
+                key = STATUS_QUERY_WORDS.get(key, key)
             keys.add(key)
         return {v for v in self.distinct(facet) if value_key(v) in keys}
 
@@ -273,7 +235,46 @@ class DocTable:
             return self._uid_docnum.get(uid)
 
 
+#: Facets whose values are names as the sources write them: capitals and accents vary.
+_FOLDED_FACETS = frozenset({"rubrique", "ministry_answering", "group_abbrev"})
+#: Folded form of each value met (a few thousand names at most).
+_KEYS: dict[str, str] = {}
+
+
+def _key(value: str) -> str:
+    key = _KEYS.get(value)
+    if key is None:
+        key = _KEYS[value] = value_key(value)
+    return key
+
+
+def _better_written(value: str) -> tuple[int, bool, str]:
+    """The form to show of values that fold alike: with accents (« Handicapés », not
+    « Handicapes »), then with a capital (« Politique extérieure »).  Counts play no part,
+    so the value shown, which an active filter holds, is the same in every search."""
+    return (sum(not c.isascii() for c in value), value[:1].isupper(), value)
+
+
+def _merged(counter: Counter[str]) -> Counter[str]:
+    """Values that differ only by capitals or accents counted as one, under their best-written form.
+
+    Filters compare folded values already (:meth:`DocTable.allowed_values`): a filter on
+    the value shown selects every form of it, and the count says as much.
+    """
+    forms: dict[str, list[str]] = {}
+    for value in counter:
+        forms.setdefault(_key(value), []).append(value)
+    if len(forms) == len(counter):
+        return counter
+    merged: Counter[str] = Counter()
+    for values in forms.values():
+        merged[max(values, key=_better_written)] = sum(counter[v] for v in values)
+    return merged
+
+
 def _ordered(facet: str, counter: Counter[str]) -> list[tuple[str, int]]:
+    if facet in _FOLDED_FACETS:
+        counter = _merged(counter)
     if facet in ("legislature", "year"):
         # Chronological facets read best newest first.
         return sorted(counter.items(), key=lambda kv: (-_as_int(kv[0]), kv[0]))
@@ -285,13 +286,6 @@ def _as_int(value: str) -> int:
         return int(value)
     except ValueError:
         return 0
-
-
-def facet_label(facet: str, value: str) -> str:
-    """A facet value as shown to a user (statuses in French)."""
-    if facet == "status":
-        return STATUS_LABELS.get(value, value)
-    return value
 
 
 def normalize_filters(filters: Any) -> dict[str, list[str]]:

@@ -38,9 +38,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from qe_desktop.dates import format_date_fr, month_number
+from qe_desktop.labels import (
+    STATUS_QUERY_CHOICES,
+    TYPE_QUERY_CHOICES,
+    legislature_label,
+    status_label,
+    status_of_word,
+    type_label,
+    type_of_word,
+    uncapitalised,
+)
 from qe_desktop.references import Reference, parse_reference
 from qe_desktop.search import analysis, nodes
-from qe_desktop.search.facets import STATUS_LABELS, STATUS_WORDS
 
 # -- bounds ----------------------------------------------------------------------
 # Far above what a person types or pastes, far below what makes a search slow.
@@ -383,13 +392,6 @@ _SCOPE_WORDS = {
     "ministere": "du ministère",
 }
 
-_TYPE_WORDS = {
-    "QE": "questions écrites",
-    "QG": "questions au Gouvernement",
-    "QOSD": "questions orales sans débat",
-}
-
-
 # -- parser ------------------------------------------------------------------------
 
 
@@ -622,19 +624,19 @@ class _Parser:
         if name == "legislature":
             return self.legislature(value)
         if name == "type":
-            code = value.strip().upper()
-            if code not in _TYPE_WORDS:
-                self.warnings.append(f"Type inconnu « {value} » (QE, QG ou QOSD) : critère ignoré.")
+            code = type_of_word(value)
+            if code is None:
+                self.warnings.append(f"Type inconnu « {value} » ({TYPE_QUERY_CHOICES}) : critère ignoré.")
                 return None
-            return _Criterion(nodes.Term("type", code), f"{_TYPE_WORDS[code]} ({code})")
+            return _Criterion(
+                nodes.Term("type", code), f"{uncapitalised(type_label(code, plural=True))} ({code})"
+            )
         if name == "statut":
-            status = STATUS_WORDS.get(analysis.fold(value).strip())
+            status = status_of_word(analysis.fold(value))
             if status is None:
-                self.warnings.append(
-                    f"Statut inconnu « {value} » (repondue, en-attente, retiree, caduque) : critère ignoré."
-                )
+                self.warnings.append(f"Statut inconnu « {value} » ({STATUS_QUERY_CHOICES}) : critère ignoré.")
                 return None
-            return _Criterion(nodes.Term("status", status), f"statut « {STATUS_LABELS[status]} »")
+            return _Criterion(nodes.Term("status", status), f"statut « {status_label(status)} »")
         if name == "numero":
             ref = _reference(value)
             if ref is None:
@@ -655,7 +657,7 @@ class _Parser:
         if not m:
             self.warnings.append(f"Législature illisible « {value} » : critère ignoré.")
             return None
-        return _Criterion(nodes.Term("legislature", str(int(m[1]))), f"{int(m[1])}e législature")
+        return _Criterion(nodes.Term("legislature", str(int(m[1]))), legislature_label(int(m[1])))
 
     def delay(self, value: str) -> _Node | None:
         m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*(?:j|jours?)?\s*", value)
@@ -938,20 +940,33 @@ class _Compiler:
             return self.text(node, negated)
         raise TypeError(node)
 
+    def _letters_as_typed(self, typed: str, elided: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The words of a phrase with its lone capital letters (D, C…) read as typed, when that
+        reading can find what the elided one cannot: « la ligne du RER D emprunté »,
+        « hépatite C chez ».  A letter at the start of the phrase needs none (the elided
+        reading finds its texts too), nor one in lower case (a lost apostrophe, as pasted)."""
+        words = tuple(analysis.tokens(analysis.restore_elisions(typed, capital_letters=False)))
+        if _runs_in(elided, words) or self.terms_left < len(words):
+            return []
+        self.spend(len(words))
+        return [words]
+
     def text(self, node: _Text, negated: bool) -> tuple[nodes.Node | None, str]:
         scope = node.scope
         paid = False
         where = f" {_SCOPE_WORDS[scope]}" if scope else ""
         panes = [] if negated else self._panes(scope)
         if node.kind in ("phrase", "near") or (node.kind == "word" and len(analysis.tokens(node.text)) > 1):
-            every = analysis.tokens(node.text)
+            # Apostrophes lost in a pasted text (« et de l insertion »): elided words read as such.
+            text = analysis.restore_elisions(node.text)
+            every = analysis.tokens(text)
             # A pasted expression longer than what is left of the budget: its first words.
             terms = every[: self.spend(len(every))]
             paid = True
             if not terms:
                 return None, ""
             if len(terms) == 1:
-                node = _Text(node.text if len(every) == 1 else terms[0], scope)
+                node = _Text(text if len(every) == 1 else terms[0], scope)
             else:
                 fields = _exact_fields(scope)
                 if node.kind == "near":
@@ -962,9 +977,12 @@ class _Compiler:
                         f"« {t} »" for t in (node.text.split() if len(terms) == len(every) else terms)
                     )
                     return _or(queries), f"{shown} à moins de {node.arg} mots d'écart{where}"
-                queries = [nodes.Phrase(f, tuple(terms), b) for f, b in fields]
+                readings = [tuple(terms)]
+                if len(terms) == len(every):
+                    readings += self._letters_as_typed(node.text, readings[0])
+                queries = [nodes.Phrase(f, reading, b) for reading in readings for f, b in fields]
                 for m in panes:
-                    m.phrases.append(tuple(terms))
+                    m.phrases.extend(readings)
                 shown = node.text.strip() if len(terms) == len(every) else " ".join(terms) + " …"
                 return _or(queries), f"l'expression exacte « {shown} »{where}"
         if node.kind in ("prefix", "wildcard", "fuzzy") and not self.spend_pattern():
@@ -1022,6 +1040,12 @@ class _Compiler:
             queries += [nodes.Term(f, term, b) for f, b in _DEFAULT_WORD_FIELDS]
             return nodes.Or(tuple(queries)), f"« {node.text} »"
         return nodes.Term(scope, key), f"« {node.text} »{where}"
+
+
+def _runs_in(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
+    """``part`` is ``whole`` or a run of words of it (what finds ``whole`` finds ``part``)."""
+    n = len(part)
+    return any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
 def pin_query(ref: Reference) -> nodes.Node:

@@ -27,6 +27,7 @@ import whoosh
 from whoosh import columns, fields, formats
 
 from qe_desktop.dates import days_between
+from qe_desktop.labels import rubrique_label
 from qe_desktop.model import Question
 from qe_desktop.search import analysis
 
@@ -287,6 +288,9 @@ def group_label(q: Question) -> str:
 def document(q: Question) -> dict[str, Any]:
     """The index document of a question (texts analysed, nothing stored)."""
     analyse = _join(q.tete_analyse, q.analyse)
+    # The store keeps rubriques in this form already; a question read from an older corpus may
+    # not be.  Here, the fingerprint's probe question goes through it too.
+    rubrique = rubrique_label(q.rubrique) if q.rubrique else None
     doc: dict[str, Any] = {
         "uid": q.uid,
         "type": q.type,
@@ -301,7 +305,7 @@ def document(q: Question) -> dict[str, Any]:
                 q.status,
                 q.question_date,
                 q.answer_date,
-                q.rubrique,
+                rubrique,
                 q.ministry_answering,
                 group_label(q),
             )
@@ -328,8 +332,8 @@ def document(q: Question) -> dict[str, Any]:
     if q.answer_text:
         doc["reponse"] = q.answer_text
         doc["reponse_exact"] = q.answer_text
-    if q.rubrique:
-        doc["rubrique"] = q.rubrique
+    if rubrique:
+        doc["rubrique"] = rubrique
     if q.author:
         doc["auteur"] = q.author
     group = _join(q.group_abbrev, q.group)
@@ -342,18 +346,20 @@ def document(q: Question) -> dict[str, Any]:
 
 
 #: A text that goes through every step of the analysis: accents and ligatures, capitals,
-#: elisions, hyphens, apostrophes, numbers and references, plurals, stop words in runs.
+#: elisions, hyphens, apostrophes, numbers and references, plurals, stop words in runs, and
+#: lone letters before a word (read as typed in the index: « RER D », an apostrophe lost).
 _PROBE_TEXT = (
     "L'Œuvre des hôpitaux publics : M. le ministre de l'économie, des finances et de la "
     "relance (n° 2021-1234, art. L. 241-13) ; aujourd'hui « porte-à-porte » des "
-    "Élèves-infirmiers à 1,5 % d'ici 2030... qu'il n'y a pas d'exonération jusqu'à demain"
+    "Élèves-infirmiers à 1,5 % d'ici 2030... qu'il n'y a pas d'exonération jusqu'à demain "
+    "sur le RER D emprunté et de l insertion"
 )
 _PROBE_QUESTION = Question(
     uid="QANR5L13QE1",
     legislature=13,
     type="QE",
     number=1,
-    rubrique="Santé",
+    rubrique="santé",  # as the open data writes it: the index stores « Santé »
     tete_analyse="Hôpitaux",
     analyse=_PROBE_TEXT,
     author="Mme Anne Dupont",

@@ -17,22 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qe_desktop.render import ordinal
-from qe_desktop.search.facets import FACET_TITLES, FACETS
+from qe_desktop.labels import facet_title, facet_value_label
+from qe_desktop.search.facets import FACETS
 
 #: A filter: (facet, value), as the search takes it.
 Filter = tuple[str, str]
 
-FACET_LABELS = FACET_TITLES
-FACET_ORDER: tuple[str, ...] = FACETS
-
-TYPE_VALUE_LABELS = {"QE": "Questions écrites", "QG": "Questions au Gouvernement", "QOSD": "Questions orales"}
-STATUS_VALUE_LABELS = {
-    "answered": "Répondue",
-    "pending": "En attente",
-    "withdrawn": "Retirée",
-    "lapsed": "Caduque",
-}
 #: Values shown per facet before "Voir les N autres…".
 SHOWN_VALUES = 12
 
@@ -40,19 +30,8 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 1
 MORE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def value_label(facet: str, value: str) -> str:
-    """A facet value as a user reads it: ``13e législature``, ``Répondue``."""
-    if facet == "legislature" and value.isdigit():
-        return f"{ordinal(int(value))} législature"
-    if facet == "type":
-        return TYPE_VALUE_LABELS.get(value, value)
-    if facet == "status":
-        return STATUS_VALUE_LABELS.get(value, value)
-    return value or "(non renseigné)"
-
-
 def chip_label(facet: str, value: str) -> str:
-    return f"{FACET_LABELS.get(facet, facet)} : {value_label(facet, value)}"
+    return f"{facet_title(facet)} : {facet_value_label(facet, value)}"
 
 
 class FacetPanel(QTreeWidget):
@@ -90,11 +69,11 @@ class FacetPanel(QTreeWidget):
         self.clear()
         bold = QFont(self.font())
         bold.setBold(True)
-        for facet in FACET_ORDER:
+        for facet in FACETS:
             values = facets.get(facet) or []
             if not values:
                 continue
-            top = QTreeWidgetItem([FACET_LABELS[facet], ""])
+            top = QTreeWidgetItem([facet_title(facet), ""])
             top.setData(0, FILTER_ROLE, facet)
             top.setFont(0, bold)
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -114,10 +93,10 @@ class FacetPanel(QTreeWidget):
         self._last = (facets, tuple(active))
 
     def _add_value(self, top: QTreeWidgetItem, facet: str, value: str, count: int) -> None:
-        item = QTreeWidgetItem([value_label(facet, value), f"{count:,}".replace(",", "\u202f")])
+        item = QTreeWidgetItem([facet_value_label(facet, value), f"{count:,}".replace(",", "\u202f")])
         item.setData(0, FILTER_ROLE, (facet, value))
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setToolTip(0, f"{value_label(facet, value)} : {count} question{'s' if count > 1 else ''}")
+        item.setToolTip(0, f"{facet_value_label(facet, value)} : {count} question{'s' if count > 1 else ''}")
         if (facet, value) in self._active:
             font = QFont(self.font())
             font.setBold(True)

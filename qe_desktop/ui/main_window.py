@@ -49,9 +49,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qe_desktop.model import SearchRequest
+from qe_desktop.labels import ordinal, status_label
+from qe_desktop.model import Changes, SearchRequest
 from qe_desktop.paths import DataPaths
-from qe_desktop.render import ordinal
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
 from qe_desktop.ui.reader import Reader
@@ -59,16 +59,15 @@ from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
 from qe_desktop.ui.workers import (
+    CorpusState,
     CorpusStatus,
-    DataOpened,
-    Failure,
-    ImportDone,
+    CorpusWriter,
+    OperationDone,
     Progress,
     QuestionLoaded,
     ReadJobs,
     SearchDone,
     SimilarFound,
-    WriteJobs,
 )
 
 log = logging.getLogger(__name__)
@@ -206,7 +205,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.setAcceptDrops(True)
 
-        self.writes = WriteJobs(paths, self)
+        self.writes = CorpusWriter(paths, self)
         self.reads = ReadJobs(paths, self)
         self.reads.today = today
         self.index_ready = False
@@ -223,6 +222,7 @@ class MainWindow(QMainWindow):
         self._warm_asked = False  # SearchIndex.warm() asked for once the first question is shown
         self._selecting = False
         self._shutdown_done = False
+        self._job_shown = False  # the progress bar and cancel button show a write operation
 
         self.similar_timer = QTimer(self)
         self.similar_timer.setSingleShot(True)
@@ -548,14 +548,9 @@ class MainWindow(QMainWindow):
         self.banner.action_button.clicked.connect(self.choose_files_to_import)
         self.cancel_button.clicked.connect(self.on_cancel_button_clicked)
 
-        writer = self.writes.writer
-        writer.job_started.connect(self.on_writer_job_started)
-        writer.progressed.connect(self.on_writer_progressed)
-        writer.data_opened.connect(self.on_writer_data_opened)
-        writer.import_finished.connect(self.on_writer_import_finished)
-        writer.index_rebuilt.connect(self.on_writer_index_rebuilt)
-        writer.failed.connect(self.on_writer_failed)
-        writer.job_ended.connect(self.on_writer_job_ended)
+        self.writes.operation_started.connect(self.on_writes_operation_started)
+        self.writes.progressed.connect(self.on_writes_progressed)
+        self.writes.operation_finished.connect(self.on_writes_operation_finished)
         self.reads.search_finished.connect(self.on_reads_search_finished)
         self.reads.question_loaded.connect(self.on_reads_question_loaded)
         self.reads.similar_found.connect(self.on_reads_similar_found)
@@ -631,69 +626,94 @@ class MainWindow(QMainWindow):
 
     # -- the data folder ----------------------------------------------------------------
 
-    def on_writer_data_opened(self, opened: DataOpened) -> None:
-        self.reads.index = opened.index
-        self.index_ready = opened.index is not None
-        self.show_status(opened.status)
-        if opened.sample_report is not None and not opened.sample_report.cancelled:
+    def on_writes_operation_finished(self, done: OperationDone) -> None:
+        """Every write operation ends here: its progress put away, what it changed fanned out,
+        why it failed said."""
+        if isinstance(done.state, CorpusState):
+            self.reads.index = done.state.index
+            self.index_ready = done.state.index is not None
+            self.show_status(done.state.status)
+        ended = self._job_shown
+        if ended:
+            self._job_shown = False
+            self.progress.hide()
+            self.cancel_button.hide()
+            self.act_reindex.setEnabled(True)
+            self.statusBar().clearMessage()
+        if done.name == "open":
+            self.on_data_opened(done)
+        elif done.name == "import":
+            self.on_import_done(done)
+        else:
+            if done.error:
+                self.show_error(done.error)
+            self.apply_changes(done.changes)
+        for notice in done.changes.notices:
+            self.show_error(notice)
+        if ended:
+            self.job_finished.emit()
+
+    def on_data_opened(self, done: OperationDone) -> None:
+        """The data folder is open (the sample imported into an empty one): banners, first search."""
+        if done.error:
+            self.show_error(done.error)
+        report = done.changes.import_report
+        if report is not None and not report.cancelled:
             self.settings.sample_only = True
-        if opened.status.readonly_reason:
+        status = done.state.status if isinstance(done.state, CorpusState) else None
+        if status is not None and status.readonly_reason:
             self.banner.show_message(
                 "Dossier de données en lecture seule "
-                f"({html.escape(opened.status.readonly_reason)}) : vous pouvez chercher et lire, "
+                f"({html.escape(status.readonly_reason)}) : vous pouvez chercher et lire, "
                 "rien ne peut y être importé ni mis à jour.",
                 with_import=False,
             )
-        elif self.settings.sample_only:
-            self.banner.show_message(SAMPLE_BANNER.format(count=count_text(opened.status.count)))
-        if opened.index_rebuilt_because:
-            self.statusBar().showMessage(
-                f"Index de recherche reconstruit ({opened.index_rebuilt_because}).", 8000
-            )
+        elif self.settings.sample_only and status is not None:
+            self.banner.show_message(SAMPLE_BANNER.format(count=count_text(status.count)))
+        self.say_index_rebuilt(done.changes)
         self.run_search()
+        if done.error is None and not done.changes.index_rebuilt:
+            # Usable now: the checks left out to open fast run in the background.
+            self.writes.verify()
 
     def show_status(self, status: CorpusStatus) -> None:
         self.corpus_label.setText(f"Corpus : {count_text(status.count)}")
         self.index_label.setText(status.index_text)
         self.index_label.setToolTip(f"Dossier de données : {self.paths.root}")
-        self.act_reindex.setEnabled(True)
+        self.act_reindex.setEnabled(not self._job_shown)
 
-    def on_writer_job_started(self, title: str) -> None:
+    def on_writes_operation_started(self, title: str) -> None:
         self.statusBar().showMessage(title)
         self.progress.setRange(0, 0)
+        self.show_job()
+
+    def show_job(self) -> None:
+        """Show the progress bar and the cancel button of a write operation that runs."""
+        if self._job_shown:
+            return
+        self._job_shown = True
         self.progress.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.act_reindex.setEnabled(False)
 
-    def on_writer_progressed(self, progress: Progress) -> None:
+    def on_writes_progressed(self, progress: Progress) -> None:
+        # An operation without a title (a background check) is shown once it reports progress.
+        self.show_job()
         if progress.total:
             self.progress.setRange(0, progress.total)
             self.progress.setValue(min(progress.done, progress.total))
+        else:
+            self.progress.setRange(0, 0)
         self.statusBar().showMessage(progress.message)
         if self.import_dialog is not None and self.import_dialog.running:
             self.import_dialog.show_progress(progress.done, progress.total, progress.message)
         self.job_progressed.emit(progress)
 
-    def on_writer_job_ended(self) -> None:
-        self.progress.hide()
-        self.cancel_button.hide()
-        self.act_reindex.setEnabled(True)
-        if not self.writes.busy:
-            self.statusBar().clearMessage()
-        self.job_finished.emit()
-
     def on_cancel_button_clicked(self) -> None:
         self.cancel_button.setEnabled(False)
         self.statusBar().showMessage("Annulation…")
         self.writes.cancel()
-
-    def on_writer_failed(self, failure: Failure) -> None:
-        if failure.job == "import" and self.import_dialog is not None and self.import_dialog.running:
-            self.import_dialog.show_failure(failure.message)
-            self.import_reported.emit(self.import_dialog.report)
-            return
-        self.show_error(failure.message)
 
     def show_error(self, message: str) -> None:
         """A French message in a box (non-blocking); details are in the log, never here."""
@@ -740,19 +760,28 @@ class MainWindow(QMainWindow):
         log.info("Import de %s", ", ".join(str(p) for p in paths))
         self.writes.import_files(paths)
 
-    def on_writer_import_finished(self, done: ImportDone) -> None:
-        self.show_status(done.status)
-        if self.import_dialog is not None:
-            self.import_dialog.show_report(done.report)
-        if done.report.added or done.report.updated:
+    def on_import_done(self, done: OperationDone) -> None:
+        """The import's report (or why it failed) in its dialog, then what it changed."""
+        dialog = self.import_dialog if self.import_dialog is not None and self.import_dialog.running else None
+        report = done.changes.import_report
+        if done.error:
+            if dialog is not None:
+                dialog.show_failure(done.error)
+            else:
+                self.show_error(done.error)
+        elif dialog is not None and report is not None:
+            dialog.show_report(report)
+        if report is not None and (report.added or report.updated):
             self.settings.sample_only = False
             self.banner.hide()
-        self.apply_changes(done)
-        self.import_reported.emit(done.report)
+        self.apply_changes(done.changes)
+        shown = dialog.report if dialog is not None else report
+        if shown is not None:
+            self.import_reported.emit(shown)
 
-    def apply_changes(self, done: ImportDone) -> None:
-        """Fan out what an import changed: the results, and the question shown."""
-        changes = done.changes
+    def apply_changes(self, changes: Changes) -> None:
+        """Fan out what an operation changed: the results, the question shown."""
+        self.say_index_rebuilt(changes)
         if changes.empty:
             return
         self._open_first_hit = self.current_uid is None
@@ -760,16 +789,16 @@ class MainWindow(QMainWindow):
         if self.current_uid is not None and self.current_uid in changes.questions_updated:
             self.open_question(self.current_uid, remember=False)
 
+    def say_index_rebuilt(self, changes: Changes) -> None:
+        if changes.index_rebuilt:
+            because = f" ({changes.index_rebuilt_because})" if changes.index_rebuilt_because else ""
+            self.statusBar().showMessage(f"Index de recherche reconstruit{because}.", 8000)
+
     def rebuild_index(self) -> None:
         if self.writes.busy:
             self.show_error("Une tâche est déjà en cours : attendez sa fin ou annulez-la.")
             return
         self.writes.rebuild_index()
-
-    def on_writer_index_rebuilt(self, status: CorpusStatus) -> None:
-        self.show_status(status)
-        self.statusBar().showMessage("Index de recherche reconstruit.", 5000)
-        self.run_search()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -970,7 +999,7 @@ class MainWindow(QMainWindow):
             return
         for row in found.rows:
             leg = f", {ordinal(row.legislature)} lég." if row.legislature else ""
-            status = {"answered": "répondue", "pending": "en attente"}.get(row.status, row.status)
+            status = status_label(row.status)
             title = row.analyse or row.rubrique or row.uid
             if len(title) > 70:
                 title = title[:69].rstrip() + "…"

@@ -25,8 +25,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from qe_desktop.dates import days_between, format_date_fr
+from qe_desktop.labels import STATUS_CHOICES, facet_title, ordinal, status_label
 from qe_desktop.model import Hit, SortOrder
-from qe_desktop.render import ordinal
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -36,13 +36,6 @@ STATUS_COLOURS: dict[str, str] = {
     "pending": "#d98200",
     "withdrawn": "#8a8a8a",
     "lapsed": "#8d6e63",
-}
-
-STATUS_SHORT: dict[str, str] = {
-    "answered": "Répondue",
-    "pending": "En attente",
-    "withdrawn": "Retirée",
-    "lapsed": "Caduque",
 }
 
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -135,8 +128,8 @@ class ResultsModel(QAbstractTableModel):
         "Date",
         "Auteur (groupe)",
         "Analyse",
-        "Rubrique",
-        "Statut",
+        facet_title("rubrique"),
+        facet_title("status"),
         "Délai",
     )
     HEADER_TIPS: ClassVar[tuple[str, ...]] = (
@@ -145,7 +138,7 @@ class ResultsModel(QAbstractTableModel):
         "Auteur de la question et son groupe",
         "Objet de la question",
         "Rubrique de l'Assemblée nationale",
-        "Répondue, en attente, retirée ou caduque",
+        STATUS_CHOICES,
         "Jours entre la question et la réponse (cliquer pour trier)",
     )
     #: Columns whose header click asks the search for an order.
@@ -294,7 +287,7 @@ class ResultsModel(QAbstractTableModel):
         if column == self.COL_RUBRIQUE:
             return row.rubrique or ""
         if column == self.COL_STATUS:
-            return STATUS_SHORT.get(row.status, row.status)
+            return status_label(row.status, capital=True)
         if column == self.COL_DELAY:
             if row.answer_delay is not None:
                 return f"{row.answer_delay} j"
@@ -308,7 +301,7 @@ class ResultsModel(QAbstractTableModel):
         if column == self.COL_STATUS:
             if row.status == "answered" and row.answer_date:
                 return f"Réponse publiée le {format_date_fr(row.answer_date)}"
-            return STATUS_SHORT.get(row.status, row.status)
+            return status_label(row.status, capital=True)
         if column == self.COL_DELAY:
             waiting = row.pending_days(self.today)
             if waiting is not None:

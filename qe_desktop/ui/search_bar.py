@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qe_desktop.labels import STATUS_QUERY_CHOICES, TYPE_QUERY_CHOICES
 from qe_desktop.model import SortOrder
 from qe_desktop.ui.settings import HISTORY_SIZE
 
@@ -32,7 +33,7 @@ SORT_CHOICES: tuple[tuple[SortOrder, str], ...] = (
     ("delai", "Délai de réponse"),
 )
 
-QUERY_HELP = """
+QUERY_HELP = f"""
 <h3 style="margin-top:0">Chercher dans les questions</h3>
 <table cellspacing="0" cellpadding="3">
 <tr><td><a href="q:hôpital urgences">hôpital urgences</a></td>
@@ -52,9 +53,9 @@ QUERY_HELP = """
 <tr><td><a href="q:rubrique:santé">rubrique:santé</a></td>
     <td>champs : <code>auteur:</code> <code>groupe:</code> <code>rubrique:</code> <code>analyse:</code>
     <code>ministere:</code> <code>question:</code> <code>reponse:</code> <code>legislature:</code>
-    <code>type:</code></td></tr>
+    <code>type:</code> ({TYPE_QUERY_CHOICES})</td></tr>
 <tr><td><a href="q:statut:en-attente">statut:en-attente</a></td>
-    <td>repondue, en-attente, retiree, caduque</td></tr>
+    <td>{STATUS_QUERY_CHOICES}</td></tr>
 <tr><td><a href="q:date:2011-03">date:2011-03</a>, <a href="q:mars 2011">mars 2011</a></td>
     <td>date de la question ; aussi <code>date:01/03/2011..30/06/2011</code></td></tr>
 <tr><td><a href="q:reponse-le:&gt;2012">reponse-le:&gt;2012</a>, <a href="q:delai:&gt;365">delai:&gt;365</a></td>

@@ -1,9 +1,15 @@
 """Everything long runs here, off the GUI thread.
 
-- :class:`WriteJobs` owns the one writer thread: the write connection to the
-  corpus and the search index's writer.  Opening the data folder (importing
-  the sample into an empty one, checking or rebuilding the index), imports
-  and reindexing run there, one at a time, with progress and cancel.
+- A :class:`Writer` owns one database and runs its write operations in a thread
+  of its own, one at a time, with progress and cancel.  An operation is a plain
+  function ``(progress, cancelled) -> Changes`` (``jobs.Operation``); the writer
+  runs it through one error path and sends one signal with what it changed or
+  why it failed (:class:`OperationDone`), as Anki's collection operations do.
+  :class:`CorpusWriter` is the corpus's: it owns the write connection to the
+  corpus, the search index's writer and the data folder's writer lock
+  (:class:`Corpus`); opening the data folder, imports and rebuilds of the index
+  are its operations.  A writer for another database is a subclass that gives
+  :class:`Writer` what it owns and a method per operation.
 - :class:`ReadJobs` runs searches, question loads and "questions proches" on
   a thread pool.  Each pool thread reads the corpus through its own read-only
   connection; searches share the index (its searches are thread-safe and see
@@ -17,6 +23,8 @@ the only module that turns them into Qt signals.  Results are dataclasses.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import gc
 import logging
 import threading
@@ -24,13 +32,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from qe_desktop.corpus import import_and_index, import_sample
 from qe_desktop.folder import DataFolderError, Holder, WriterLock, lost_corpus, open_folder, remember_import
-from qe_desktop.jobs import Cancelled
-from qe_desktop.model import Changes, ImportReport, SearchRequest, SearchResult
+from qe_desktop.jobs import CancelFn, Cancelled, Operation, ProgressFn
+from qe_desktop.model import Changes, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
 from qe_desktop.render import (
     Highlights,
@@ -77,14 +86,6 @@ class Progress:
 
 
 @dataclass(frozen=True, slots=True)
-class Failure:
-    """A job that failed: what it was, and a French message for the user."""
-
-    job: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
 class CorpusStatus:
     """What the status bar says about the data folder."""
 
@@ -96,20 +97,39 @@ class CorpusStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class DataOpened:
-    """The data folder is open: the index to search, and the sample import if there was one."""
+class CorpusState:
+    """The corpus as the window sees it after each of its writer's operations."""
 
+    #: The index to search (None when it could not be opened).
     index: SearchIndex | None
     status: CorpusStatus
-    sample_report: ImportReport | None = None
-    index_rebuilt_because: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ImportDone:
-    report: ImportReport
+class WriteRequest:
+    """An operation for a writer to run, and the words the window shows about it."""
+
+    #: Which operation it is ("open", "import", "index"…): the window tells results apart by it.
+    name: str
+    operation: Operation
+    #: Shown while it runs (French); None: it runs unseen, unless it reports progress.
+    title: str | None
+    #: What the user is told when it is cancelled (French).
+    cancelled: str = "Opération annulée."
+
+
+@dataclass(frozen=True, slots=True)
+class OperationDone:
+    """An operation ended: what it changed, or why it stopped (French), and its database's state."""
+
+    name: str
     changes: Changes
-    status: CorpusStatus
+    #: Why it did not finish (French: cancelled, a known problem, or a bug logged); None when it did.
+    error: str | None
+    #: What the writer's database looks like now (:meth:`Owned.state`), failed or not.
+    state: object
+    #: It had a title: the window showed it running.
+    shown: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,39 +156,145 @@ class SimilarFound:
     error: str | None = None
 
 
-# -- the writer ---------------------------------------------------------------------
+# -- writers ---------------------------------------------------------------------------
 
 
-class Writer(QObject):
-    """Lives in the writer thread; owns the write connection and the index writer."""
+class Owned(Protocol):
+    """What a writer owns: one database and what goes with it, used from the writer's thread only."""
 
-    job_started = Signal(str)
+    def state(self) -> object:
+        """What the window needs to know of it after each operation (sent with OperationDone)."""
+        ...
+
+    def close(self) -> None:
+        """Close it, once the writer's thread has stopped."""
+        ...
+
+
+class _Runner(QObject):
+    """Lives in a writer's thread: runs each operation through the one error path."""
+
+    started = Signal(str)  # the operation's title
     progressed = Signal(object)  # Progress
-    data_opened = Signal(object)  # DataOpened
-    import_finished = Signal(object)  # ImportDone
-    index_rebuilt = Signal(object)  # CorpusStatus
-    failed = Signal(object)  # Failure
-    job_ended = Signal()
+    finished = Signal(object)  # OperationDone
 
-    def __init__(self, paths: DataPaths) -> None:
+    def __init__(self, owned: Owned, paths: DataPaths, cancel_event: threading.Event) -> None:
         super().__init__()
+        self.owned = owned
         self.paths = paths
-        self.store: CorpusStore | None = None
-        self.index_store: CorpusStore | None = None
-        self.index: SearchIndex | None = None
-        self.cancel_event = threading.Event()
-        #: Held during each write job only: an import from the command line can run in between.
-        self.lock = WriterLock(paths.root, "la fenêtre QE Desktop")
-        #: Why nothing can be written in this data folder (French), else None.
-        self.readonly_reason: str | None = None
-
-    # -- helpers --
+        self.cancel_event = cancel_event
 
     def _progress(self, done: int, total: int | None, message: str) -> None:
         self.progressed.emit(Progress(done, total, message))
 
     def _cancelled(self) -> bool:
         return self.cancel_event.is_set()
+
+    @Slot(object)
+    def run(self, request: WriteRequest) -> None:
+        self.cancel_event.clear()
+        if request.title is not None:
+            self.started.emit(request.title)
+        changes = Changes()
+        error: str | None = None
+        try:
+            changes = request.operation(self._progress, self._cancelled)
+        except Cancelled:
+            error = request.cancelled
+        except Exception as exc:
+            # Known problems become their French message; anything else is a bug: its
+            # traceback goes to the log, and the user gets a French message saying so.
+            error = user_message(exc, self.paths)
+        try:
+            state = self.owned.state()
+        except Exception as exc:
+            state = None
+            error = error or user_message(exc, self.paths)
+        self.finished.emit(OperationDone(request.name, changes, error, state, request.title is not None))
+
+
+class Writer(QObject):
+    """The one writer of one database: its operations run in a thread of its own, one at a time.
+
+    This object lives in the GUI thread: :meth:`submit` queues an operation, the
+    signals come back here.  ``busy`` is True while an operation with a title is
+    queued or running (the window refuses to start another then); operations
+    without a title (a read-ahead, a background check) never make it busy.
+    """
+
+    operation_started = Signal(str)  # title of the operation that starts
+    progressed = Signal(object)  # Progress
+    operation_finished = Signal(object)  # OperationDone
+    _submitted = Signal(object)  # WriteRequest, to the runner's thread
+
+    def __init__(self, name: str, paths: DataPaths, owned: Owned, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.owned = owned
+        self.cancel_event = threading.Event()
+        self.thread_ = QThread()
+        self.thread_.setObjectName(f"qe-{name}-writer")
+        self.runner = _Runner(owned, paths, self.cancel_event)
+        self.runner.moveToThread(self.thread_)
+        self._submitted.connect(self.runner.run)
+        self.runner.started.connect(self.operation_started)
+        self.runner.progressed.connect(self.progressed)
+        self.runner.finished.connect(self.on_runner_finished)
+        self._shown_pending = 0
+        self.thread_.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._shown_pending > 0
+
+    def submit(self, request: WriteRequest) -> None:
+        """Run ``request`` after the operations already queued (returns at once)."""
+        if request.title is not None:
+            self._shown_pending += 1
+        self._submitted.emit(request)
+
+    def on_runner_finished(self, done: OperationDone) -> None:
+        if done.shown:
+            self._shown_pending -= 1
+        self.operation_finished.emit(done)
+
+    def cancel(self) -> None:
+        """Ask the running operation to stop (thread-safe: a flag the operation polls)."""
+        self.cancel_event.set()
+
+    def shutdown(self) -> None:
+        """Stop the running operation, end the thread, close what it owns."""
+        self.cancel()
+        self.thread_.quit()
+        self.thread_.wait()
+        self.owned.close()
+
+
+# -- the corpus's writer ----------------------------------------------------------------
+
+
+class Corpus:
+    """The corpus as its writer holds it: the write connection, the search index, the folder's lock.
+
+    Its operations (``open``, ``import_files``, ``rebuild_index``, ``verify``,
+    ``warm``) run in the writer's thread only; each takes ``(progress,
+    cancelled)`` last and returns what it changed.
+    """
+
+    def __init__(self, paths: DataPaths) -> None:
+        self.paths = paths
+        self.store: CorpusStore | None = None
+        self.index_store: CorpusStore | None = None
+        self.index: SearchIndex | None = None
+        #: Held during each write operation only: an import from the command line can run in between.
+        self.lock = WriterLock(paths.root, "la fenêtre QE Desktop")
+        #: Why nothing can be written in this data folder (French), else None.
+        self.readonly_reason: str | None = None
+
+    # -- what the window sees --
+
+    def state(self) -> CorpusState:
+        return CorpusState(self.index, self.status())
 
     def status(self) -> CorpusStatus:
         readonly = self.readonly_reason
@@ -187,34 +313,37 @@ class Writer(QObject):
             return CorpusStatus(count, True, "Index pas à jour (dossier en lecture seule)", readonly)
         return CorpusStatus(count, False, f"Index à reconstruire : {health.reason}", readonly)
 
-    def _open_index(self) -> str | None:
+    # -- helpers --
+
+    def _open_index(self, progress: ProgressFn, cancelled: CancelFn) -> str | None:
+        """(Re)open the index, rebuilding it when it is not in step: why it was rebuilt, or None."""
         assert self.store is not None
         if self.index_store is None:
             self.index_store = CorpusStore(self.paths.corpus_db, readonly=True)
-        self.job_started.emit("Vérification de l'index de recherche…")
+        progress(0, None, "Vérification de l'index de recherche…")
         if self.index is not None:
             self.index.close()
             self.index = None
         self.index = SearchIndex.open(
             self.paths,
             self.index_store,
-            progress=self._progress,
-            cancelled=self._cancelled,
+            progress=progress,
+            cancelled=cancelled,
             deep_check=False,
             lock=self.lock,
             readonly=self.readonly_reason,
         )
         return self.index.rebuilt_because
 
-    def _wait_for_lock(self) -> None:
+    def _wait_for_lock(self, progress: ProgressFn, cancelled: CancelFn) -> None:
         """Take the folder's writer lock, waiting (cancellable, and said) while another program writes."""
 
         def waiting(holder: Holder) -> None:
-            self.job_started.emit(
-                f"En attente de la fin de {holder.describe()}, qui écrit dans ce dossier de données…"
+            progress(
+                0, None, f"En attente de la fin de {holder.describe()}, qui écrit dans ce dossier de données…"
             )
 
-        self.lock.acquire(on_wait=waiting, cancelled=self._cancelled)
+        self.lock.acquire(on_wait=waiting, cancelled=cancelled)
 
     def _writable_store(self) -> CorpusStore:
         if self.readonly_reason:
@@ -228,217 +357,172 @@ class Writer(QObject):
             self.store = CorpusStore(self.paths.corpus_db)
         return self.store
 
-    def _verify_index(self) -> None:
-        """The checks left out at start, once the window is usable: the corpus's integrity (bounded),
-        the index's checksums (damage means a rebuild)."""
-        if self.store is not None:
-            try:
-                self.store.verify()
-            except StoreError as exc:
-                self.failed.emit(Failure("open", user_message(exc, self.paths)))
-                return
-        if self.index is None or self.readonly_reason:
-            return
-        health = self.index.check(deep=True)
-        if health.ok or health.busy or not self.lock.try_acquire():
-            return
-        log.warning("index damaged, rebuilding: %s", health.reason)
-        self.job_started.emit(f"Reconstruction de l'index de recherche ({health.reason})…")
-        try:
-            self.index.rebuild(self._progress, self._cancelled)
-            self.index_rebuilt.emit(self.status())
-        except Cancelled:
-            self.failed.emit(Failure("index", "Reconstruction de l'index annulée : l'index est endommagé."))
-        except Exception as exc:
-            self.failed.emit(Failure("index", user_message(exc, self.paths)))
-        finally:
-            self.lock.release()
-            self.job_ended.emit()
+    # -- operations --
 
-    # -- jobs --
-
-    @Slot(bool)
-    def open_data(self, sample_if_empty: bool) -> None:
+    def open(self, sample_if_empty: bool, progress: ProgressFn, cancelled: CancelFn) -> Changes:
         """Open the corpus (importing the sample into an empty one), then check the index.
 
         A folder that cannot be written is opened read-only; one that another
         program is writing (an import from the command line) is opened as it
-        is, the index used as it stands.
+        is, the index used as it stands.  A corpus found missing is a notice.
         """
-        self.cancel_event.clear()
-        sample: ImportReport | None = None
-        rebuilt: str | None = None
-        holding = False
+        progress(0, None, "Ouverture du dossier de données…")
+        self.readonly_reason = open_folder(self.paths, write=False).readonly_reason
+        lost = lost_corpus(self.paths)
+        holding = self.readonly_reason is None and self.lock.try_acquire()
         try:
-            self.job_started.emit("Ouverture du dossier de données…")
-            self.readonly_reason = open_folder(self.paths, write=False).readonly_reason
-            lost = lost_corpus(self.paths)
-            if lost:
-                self.failed.emit(Failure("open", lost))
-            holding = self.readonly_reason is None and self.lock.try_acquire()
             if holding or (self.readonly_reason is None and self.paths.corpus_db.exists()):
                 # Without the lock, another program is writing: read the corpus, never create it.
                 self.store = CorpusStore(self.paths.corpus_db, readonly=not holding)
             else:
                 self.store = CorpusStore(self.paths.corpus_db, readonly=True)
+            sample = None
             if holding and sample_if_empty and not lost and self.store.count() == 0:
-                self.job_started.emit("Import du corpus d'exemple…")
-                sample = import_sample(self.store, progress=self._progress, cancelled=self._cancelled)
+                progress(0, None, "Import du corpus d'exemple…")
+                sample = import_sample(self.store, progress=progress, cancelled=cancelled)
                 remember_import(self.paths, [], sample=True)
-            rebuilt = self._open_index()
-        except Cancelled:
-            self.failed.emit(
-                Failure("index", "Reconstruction de l'index annulée : la recherche est indisponible.")
-            )
-        except Exception as exc:
-            self.failed.emit(Failure("open", user_message(exc, self.paths)))
+            rebuilt = self._open_index(progress, cancelled)
         finally:
             if holding:
                 self.lock.release()
-            self.data_opened.emit(DataOpened(self.index, self.status(), sample, rebuilt))
-            self.job_ended.emit()
-        if rebuilt is None:
-            self._verify_index()
+        opened = Changes.of_import(sample) if sample is not None else Changes()
+        return dataclasses.replace(
+            opened,
+            index_rebuilt=rebuilt is not None,
+            index_rebuilt_because=rebuilt,
+            notices=(lost,) if lost else (),
+        )
 
-    @Slot()
-    def warm_index(self) -> None:
-        """Asked by the window once its first question is shown (not to slow the start down)."""
-        self._warm_index()
+    def verify(self, progress: ProgressFn, cancelled: CancelFn) -> Changes:
+        """The checks left out at start, once the window is usable: the corpus's integrity
+        (bounded), the index's checksums (damage means a rebuild, said)."""
+        if self.store is not None:
+            self.store.verify()
+        if self.index is None or self.readonly_reason:
+            return Changes()
+        health = self.index.check(deep=True)
+        if health.ok or health.busy or not self.lock.try_acquire():
+            return Changes()
+        try:
+            log.warning("index damaged, rebuilding: %s", health.reason)
+            progress(0, None, f"Reconstruction de l'index de recherche ({health.reason})…")
+            self.index.rebuild(progress, cancelled)
+        finally:
+            self.lock.release()
+        self.warm(progress, cancelled)
+        return Changes(index_rebuilt=True, index_rebuilt_because=health.reason)
 
-    def _warm_index(self) -> None:
+    def warm(self, progress: ProgressFn, cancelled: CancelFn) -> Changes:
         """Read ahead what the first searches need, then set the long-lived objects apart from
         the garbage collector: a full collection over them (the index's tables, the analysis
         caches) costs some 70 ms at 133,000 questions, in the middle of a search."""
         if self.index is None:
-            return
+            return Changes()
         try:
             self.index.warm()
         except Exception:  # a damaged index: the checksum check rebuilds it
             log.exception("index warm-up failed")
         gc.freeze()
+        return Changes()
 
-    @Slot(object)
-    def import_files(self, paths: Sequence[Path]) -> None:
+    def import_files(self, paths: Sequence[Path], progress: ProgressFn, cancelled: CancelFn) -> Changes:
         """Import files, folders and zips; the index follows batch by batch."""
-        self.cancel_event.clear()
+        store = self._writable_store()
+        self._wait_for_lock(progress, cancelled)
         try:
-            store = self._writable_store()
-            self._wait_for_lock()
-            try:
-                self.job_started.emit("Import…")
-                if self.index is None or self.index.used_as_is:
-                    self._open_index()  # opened while another program wrote: brought in step now
-                report = import_and_index(
-                    store,
-                    self.index,
-                    list(paths),
-                    progress=self._progress,
-                    cancelled=self._cancelled,
-                    on_phase=self.job_started.emit,
-                )
-                remember_import(self.paths, [Path(p).resolve() for p in paths])
-                if self.index is None:
-                    self._open_index()
-            finally:
-                self.lock.release()
-            changes = Changes(questions_added=report.added_uids, questions_updated=report.updated_uids)
-            self.import_finished.emit(ImportDone(report, changes, self.status()))
-            self._warm_index()
-        except Cancelled:
-            self.failed.emit(Failure("import", "Import annulé."))
-        except Exception as exc:
-            self.failed.emit(Failure("import", user_message(exc, self.paths)))
-        finally:
-            self.job_ended.emit()
-
-    @Slot()
-    def rebuild_index(self) -> None:
-        self.cancel_event.clear()
-        try:
-            self._writable_store()
-            self._wait_for_lock()
-            try:
-                self.job_started.emit("Reconstruction de l'index de recherche…")
-                reopened = self.index is None or bool(self.index.used_as_is)
-                if reopened:
-                    self._open_index()  # rebuilds it if it is not in step
-                if self.index is not None and not (reopened and self.index.rebuilt_because):
-                    self.index.rebuild(self._progress, self._cancelled)
-            finally:
-                self.lock.release()
-            self.index_rebuilt.emit(self.status())
-            self._warm_index()
-        except Cancelled:
-            self.failed.emit(
-                Failure("index", "Reconstruction de l'index annulée ; l'index précédent est conservé.")
+            progress(0, None, "Import…")
+            if self.index is None or self.index.used_as_is:
+                self._open_index(progress, cancelled)  # opened while another program wrote: in step now
+            report = import_and_index(
+                store,
+                self.index,
+                list(paths),
+                progress=progress,
+                cancelled=cancelled,
+                on_phase=lambda phase: progress(0, None, phase),
             )
-        except Exception as exc:
-            self.failed.emit(Failure("index", user_message(exc, self.paths)))
+            remember_import(self.paths, [Path(p).resolve() for p in paths])
+            if self.index is None:
+                self._open_index(progress, cancelled)
         finally:
-            self.job_ended.emit()
+            self.lock.release()
+        self.warm(progress, cancelled)
+        return Changes.of_import(report)
+
+    def rebuild_index(self, progress: ProgressFn, cancelled: CancelFn) -> Changes:
+        """Rebuild the search index from the corpus (the user asked for it)."""
+        self._writable_store()
+        self._wait_for_lock(progress, cancelled)
+        try:
+            progress(0, None, "Reconstruction de l'index de recherche…")
+            reopened = self.index is None or bool(self.index.used_as_is)
+            if reopened:
+                self._open_index(progress, cancelled)  # rebuilds it if it is not in step
+            if self.index is not None and not (reopened and self.index.rebuilt_because):
+                self.index.rebuild(progress, cancelled)
+        finally:
+            self.lock.release()
+        self.warm(progress, cancelled)
+        return Changes(index_rebuilt=True)
 
     def close(self) -> None:
-        """Called once the thread has stopped."""
         for closable in (self.index, self.store, self.index_store):
             if closable is not None:
                 closable.close()
         self.index = self.store = self.index_store = None
 
 
-class WriteJobs(QObject):
-    """The GUI's handle on the writer thread: requests go in as queued signals."""
-
-    open_requested = Signal(bool)
-    import_requested = Signal(object)
-    rebuild_requested = Signal()
-    warm_requested = Signal()
+class CorpusWriter(Writer):
+    """The corpus's writer: opening the data folder, imports, rebuilds of the search index."""
 
     def __init__(self, paths: DataPaths, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.thread_ = QThread()
-        self.thread_.setObjectName("qe-writer")
-        self.writer = Writer(paths)
-        self.writer.moveToThread(self.thread_)
-        self.open_requested.connect(self.writer.open_data)
-        self.import_requested.connect(self.writer.import_files)
-        self.rebuild_requested.connect(self.writer.rebuild_index)
-        self.warm_requested.connect(self.writer.warm_index)
-        self.writer.job_started.connect(self.on_writer_job_started)
-        self.writer.job_ended.connect(self.on_writer_job_ended)
-        self.busy = False
-        self.thread_.start()
-
-    def on_writer_job_started(self, title: str) -> None:
-        self.busy = True
-
-    def on_writer_job_ended(self) -> None:
-        self.busy = False
+        self.corpus = Corpus(paths)
+        super().__init__("corpus", paths, self.corpus, parent)
 
     def open(self, *, sample_if_empty: bool = True) -> None:
-        self.busy = True
-        self.open_requested.emit(sample_if_empty)
+        self.submit(
+            WriteRequest(
+                "open",
+                functools.partial(self.corpus.open, sample_if_empty),
+                "Ouverture du dossier de données…",
+                "Reconstruction de l'index annulée : la recherche est indisponible.",
+            )
+        )
+
+    def verify(self) -> None:
+        """Check the corpus and the index's checksums in the background; rebuild a damaged index."""
+        self.submit(
+            WriteRequest(
+                "verify",
+                self.corpus.verify,
+                None,
+                "Reconstruction de l'index annulée : l'index est endommagé.",
+            )
+        )
 
     def import_files(self, paths: Sequence[Path]) -> None:
-        self.busy = True
-        self.import_requested.emit(list(paths))
+        self.submit(
+            WriteRequest(
+                "import",
+                functools.partial(self.corpus.import_files, list(paths)),
+                "Import…",
+                "Import annulé.",
+            )
+        )
 
     def rebuild_index(self) -> None:
-        self.busy = True
-        self.rebuild_requested.emit()
+        self.submit(
+            WriteRequest(
+                "index",
+                self.corpus.rebuild_index,
+                "Reconstruction de l'index de recherche…",
+                "Reconstruction de l'index annulée ; l'index précédent est conservé.",
+            )
+        )
 
     def warm(self) -> None:
-        """Read ahead what searches need, in the writer thread (see ``SearchIndex.warm``)."""
-        self.warm_requested.emit()
-
-    def cancel(self) -> None:
-        """Ask the running job to stop (thread-safe: a flag the job polls)."""
-        self.writer.cancel_event.set()
-
-    def shutdown(self) -> None:
-        self.cancel()
-        self.thread_.quit()
-        self.thread_.wait()
-        self.writer.close()
+        """Read ahead what searches need, unseen (see ``SearchIndex.warm``)."""
+        self.submit(WriteRequest("warm", self.corpus.warm, None))
 
 
 # -- readers ------------------------------------------------------------------------

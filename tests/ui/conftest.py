@@ -13,24 +13,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from qe_desktop.corpus import import_sample
 from qe_desktop.paths import DataPaths
-from qe_desktop.search.index import SearchIndex
-from qe_desktop.store import CorpusStore
 from qe_desktop.ui.main_window import MainWindow
 
 from ui.helpers import open_window
 
 
 @pytest.fixture(scope="session")
-def prepared_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("prepared") / "data"
-    paths = DataPaths(root).ensure()
-    with CorpusStore(paths.corpus_db) as store:
-        import_sample(store)
-    with CorpusStore(paths.corpus_db, readonly=True) as reader:
-        SearchIndex.open(paths, reader).close()
-    return root
+def prepared_data(sample_data_folder: Path) -> Path:
+    return sample_data_folder
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from qe_desktop.ui.app import configure_logging
 from qe_desktop.ui.dialogs import ShortcutsDialog
 from qe_desktop.ui.main_window import PAGE_SIZE, MainWindow
 from qe_desktop.ui.results_model import ResultsModel
+from qe_desktop.ui.workers import OperationDone
 
 from ui.helpers import START_TIMEOUT, TIMEOUT, TODAY, open_window, search, shown_rows
 
@@ -553,12 +554,16 @@ def test_a_damaged_index_found_after_start_is_rebuilt_in_the_background(
     window = MainWindow(data_paths, today=TODAY)
     qtbot.addWidget(window)
     window.show()
-    # The writer emits from its own thread: watch a flag rather than wait on its signal.
-    rebuilt: list[object] = []
-    window.writes.writer.index_rebuilt.connect(rebuilt.append)
+    rebuilt: list[OperationDone] = []
+    window.writes.operation_finished.connect(
+        lambda done: rebuilt.append(done) if done.changes.index_rebuilt else None
+    )
     window.start()
     qtbot.waitUntil(lambda: bool(rebuilt), timeout=START_TIMEOUT)
-    index = window.writes.writer.index
+    assert rebuilt[0].name == "verify"
+    assert rebuilt[0].error is None
+    assert "Index de recherche reconstruit" in window.statusBar().currentMessage()
+    index = window.writes.corpus.index
     assert index is not None
     assert index.check(deep=True).ok
     assert index.search("hôpital").total > 0
@@ -614,7 +619,7 @@ def test_a_folder_another_program_is_writing_is_opened_as_it_is(qtbot: QtBot, da
         window = open_window(qtbot, data_paths)
         assert window.model.total > 0  # searched with the index as it is
         assert "mise à jour par un autre programme" in window.index_label.text()
-        index = window.writes.writer.index
+        index = window.writes.corpus.index
         assert index is not None
         assert index.rebuilt_because is None
     finally:
@@ -623,6 +628,11 @@ def test_a_folder_another_program_is_writing_is_opened_as_it_is(qtbot: QtBot, da
     # The other program gone, an import brings the index in step first.
     with qtbot.waitSignal(window.import_reported, timeout=START_TIMEOUT):
         window.import_paths([sample_dir() / "an_xml"])
-    assert window.writes.writer.index is not None
-    assert window.writes.writer.index.check().ok
+    assert window.writes.corpus.index is not None
+    assert window.writes.corpus.index.check().ok
+    # The searches use the index reopened in step, not the one closed.
+    assert window.reads.index is window.writes.corpus.index
+    search(qtbot, window, "hopital")  # typed keys: ASCII only
+    assert window.model.total > 0
+    assert window.error_box is None
     window.close()
