@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from qe_desktop import importers
+from qe_desktop.annotations.store import UserStore
+from qe_desktop.corpus import import_sample
+from qe_desktop.importers.sources import Source, expand_paths
 from qe_desktop.model import ParsedItem, Question, Rejection
+from qe_desktop.paths import DataPaths
+from qe_desktop.store import CorpusStore
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -66,3 +74,49 @@ def one_rejection(items: list[ParsedItem]) -> Rejection:
     assert len(items) == 1, items
     assert isinstance(items[0], Rejection), items[0]
     return items[0]
+
+
+def questions_in(*paths: Path) -> list[Question]:
+    """The questions the importers read in these files and folders (AMO records and rejections left out)."""
+    found: list[Question] = []
+    for source in expand_paths(list(paths)):
+        if not isinstance(source, Source):
+            continue
+        importer = importers.sniff(source)
+        if importer is None:
+            continue
+        found.extend(item for item in importer.parse(source) if isinstance(item, Question))
+    return found
+
+
+# -- the annotation tests: the sample corpus in a data folder, the user's database --------------
+
+
+@pytest.fixture(scope="session")
+def sample_corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """corpus.sqlite holding the sample corpus, made once (copy it before writing to it)."""
+    path = tmp_path_factory.mktemp("sample-corpus") / "corpus.sqlite"
+    with CorpusStore(path) as store:
+        report = import_sample(store)
+        assert not report.rejected
+    return path
+
+
+@pytest.fixture
+def paths(data_dir: Path, sample_corpus_file: Path) -> DataPaths:
+    """A data folder with the sample corpus in it (and no user.sqlite yet)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sample_corpus_file, data_dir / "corpus.sqlite")
+    return DataPaths(data_dir)
+
+
+@pytest.fixture
+def corpus(paths: DataPaths) -> Iterator[CorpusStore]:
+    with CorpusStore(paths.corpus_db) as store:
+        yield store
+
+
+@pytest.fixture
+def user(paths: DataPaths) -> Iterator[UserStore]:
+    with UserStore.open(paths) as store:
+        yield store

@@ -16,13 +16,14 @@ that succeeds:
 3. **context**: the passage itself was edited but what surrounds it was not:
    the text between its prefix and its suffix, if it is similar enough to the
    quote (:data:`QUOTE_SIMILARITY`);
-4. **bounded fuzzy match**: context and quote both edited: prefix + quote +
+4. **bounded fuzzy match** (quotes of 12 characters or more): context and quote both edited: prefix + quote +
    suffix is aligned with diff-match-patch (the library of Hypothesis' first
    fuzzy anchoring) in at most :data:`MAX_WINDOWS` windows of the text, each
    about the size of the pattern, found by exact seeds of 16 characters.  The
-   passage found must be similar to the quote (:data:`QUOTE_SIMILARITY`) and
-   one side of its context must be nearly intact (:data:`CONTEXT_SIMILARITY`):
-   a similar sentence elsewhere, with other words around it, is never taken.
+   passage found must be similar to the quote (:data:`QUOTE_SIMILARITY`), one
+   side of its context nearly intact (:data:`CONTEXT_SIMILARITY`) and the
+   other still similar (:data:`OTHER_SIDE_SIMILARITY`): a similar sentence
+   elsewhere, with other words around it, is never taken.
 
 Otherwise the annotation is an **orpheline**: kept with its quote and note,
 listed, never drawn.  Nothing here writes anything.
@@ -51,8 +52,11 @@ CONTEXT_CHARS = 32
 #: A passage found by approximation must be this similar to the quote (1 - Levenshtein
 #: distance / length): at most a quarter of its characters changed.
 QUOTE_SIMILARITY = 0.75
-#: ... and one side of its context this similar to the context recorded.
+#: ... one side of its context this similar to the context recorded ...
 CONTEXT_SIMILARITY = 0.9
+#: ... and the other side this similar: a set phrase repeated elsewhere in the text (« ministre
+#: de l'éducation nationale et de la jeunesse ») matches on one side only.
+OTHER_SIDE_SIMILARITY = 0.6
 #: Occurrences of a quote or a context looked at, at most (a quote of two letters may occur
 #: hundreds of times in a long answer: its context decides, among the first ones).
 MAX_OCCURRENCES = 1000
@@ -63,6 +67,13 @@ SEED_CHARS = 16
 MAX_SEEDS = 24
 #: A seed found more often than this says nothing about where the passage is.
 MAX_SEED_HITS = 8
+#: Equal characters in a row that tie a character of the quote to the text, at least.
+MIN_RUN = 4
+#: Characters an edge of an approximate span may move to fit the quote better, at most.
+REFINE_CHARS = 16
+#: Quotes shorter than this are not searched approximately: a few letters are found anywhere
+#: (in set phrases repeated through a transcript, with much of their context).
+MIN_FUZZY_QUOTE = 12
 #: Quotes longer than this are not searched approximately (steps 1-3 still apply).
 MAX_FUZZY_QUOTE = 2000
 #: Seconds one diff may take at most (diff-match-patch's own bound; its result is then
@@ -263,9 +274,60 @@ def _windows(text: str, pattern: str) -> list[int]:
     return [start for _, start in groups[:MAX_WINDOWS]]
 
 
+def _matched_span(diffs: list[tuple[int, str]], lo: int, hi: int) -> tuple[int, int] | None:
+    """In the second text of ``diffs``, from the first to the last character matched to a character
+    of ``[lo, hi)`` of the first text (the quote within the pattern).
+
+    Characters of the quote that were replaced at its edges are left out: the span never
+    reaches into the context, whose characters match the pattern's context instead.  Runs
+    of fewer than :data:`MIN_RUN` equal characters do not count: a minimal diff matches
+    stray letters of an edited quote with letters anywhere around it.
+    """
+    first: int | None = None
+    last = 0
+    c1 = c2 = 0
+    shortest = min(MIN_RUN, hi - lo)
+    for op, chunk in diffs:
+        n = len(chunk)
+        if op == diff_match_patch.DIFF_EQUAL:
+            o1, o2 = max(lo, c1), min(hi, c1 + n)
+            if o2 - o1 >= shortest:
+                if first is None:
+                    first = c2 + (o1 - c1)
+                last = c2 + (o2 - c1)
+            c1 += n
+            c2 += n
+        elif op == diff_match_patch.DIFF_DELETE:
+            c1 += n
+        else:
+            c2 += n
+    return None if first is None else (first, last)
+
+
+def _refined(text: str, exact: str, start: int, end: int) -> tuple[int, int]:
+    """Each end of an approximate span moved (a few characters at most) to where the span is most
+    similar to the quote: a text that repeats words around the passage can draw an edge astray."""
+    if start >= end:
+        return start, end
+    reach = min(REFINE_CHARS, max(1, len(exact) // 4))
+
+    def best(candidates: Iterable[tuple[int, int]], current: tuple[int, int]) -> tuple[int, int]:
+        chosen, score = current, similarity(exact, text[current[0] : current[1]])
+        for s, e in candidates:
+            if 0 <= s < e <= len(text):
+                value = similarity(exact, text[s:e])
+                if value > score:
+                    chosen, score = (s, e), value
+        return chosen
+
+    span = best(((s, end) for s in range(start - reach, start + reach + 1)), (start, end))
+    span = best(((span[0], e) for e in range(span[1] - reach, span[1] + reach + 1)), span)
+    return _trimmed(text, *span)
+
+
 def _fuzzy(text: str, anchor: TextAnchor) -> Placement | None:
     exact, prefix, suffix = anchor.exact, anchor.prefix, anchor.suffix
-    if len(exact) > MAX_FUZZY_QUOTE:
+    if not MIN_FUZZY_QUOTE <= len(exact) <= MAX_FUZZY_QUOTE:
         return None
     pattern = prefix + exact + suffix
     slack = len(pattern) // 4 + SEED_CHARS
@@ -274,10 +336,10 @@ def _fuzzy(text: str, anchor: TextAnchor) -> Placement | None:
         w0 = max(0, guess - slack)
         w1 = min(len(text), guess + len(pattern) + slack)
         window = text[w0:w1]
-        diffs = _DMP.diff_main(pattern, window, False)
-        start = w0 + _DMP.diff_xIndex(diffs, len(prefix))
-        end = w0 + _DMP.diff_xIndex(diffs, len(prefix) + len(exact))
-        start, end = _trimmed(text, start, end)
+        matched = _matched_span(_DMP.diff_main(pattern, window, False), len(prefix), len(prefix) + len(exact))
+        if matched is None:
+            continue
+        start, end = _refined(text, exact, *_trimmed(text, w0 + matched[0], w0 + matched[1]))
         if start >= end:
             continue
         quote_score = similarity(exact, text[start:end])
@@ -292,7 +354,7 @@ def _fuzzy(text: str, anchor: TextAnchor) -> Placement | None:
             after = similarity(suffix, text[end : end + len(suffix)])
         else:
             after = 1.0 if end == len(text) else 0.0
-        if max(before, after) < CONTEXT_SIMILARITY:
+        if max(before, after) < CONTEXT_SIMILARITY or min(before, after) < OTHER_SIDE_SIMILARITY:
             continue
         if best is None or quote_score > best[0]:
             best = (quote_score, start, end)
@@ -366,7 +428,8 @@ def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
     words = quote.split()
     if not words:
         return []
-    pieces = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in words]
+    apostrophes = "'’"
+    pieces = ["".join("['’]" if c in apostrophes else re.escape(c) for c in w) for w in words]
     pattern = re.compile(r"\s+".join(pieces))
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 

@@ -88,10 +88,10 @@ class UserStoreError(Exception):
 
 
 def _migrate_1(conn: sqlite3.Connection) -> None:
-    conn.executescript(
-        """
+    # One statement at a time: executescript() would commit the migration's transaction first.
+    script = """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        -- seq: the rowid, shared with the tags and the word index; id: the stable id.
+        -- seq: the rowid, shared with the tags and the word index, id: the stable id.
         -- placed_*: where the annotation landed when last checked against its question's
         -- text (corpus content_hash placed_version), for the orphans filter.
         CREATE TABLE annotations (
@@ -160,7 +160,9 @@ def _migrate_1(conn: sqlite3.Connection) -> None:
             last_opened REAL
         );
         """
-    )
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
     conn.executemany(
         "INSERT INTO colours(number, meaning) VALUES (?, ?)", list(enumerate(DEFAULT_COLOURS, start=1))
     )
@@ -389,6 +391,7 @@ class UserStore:
             else:
                 self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
                 self.conn.execute("PRAGMA busy_timeout = 10000")
+                self._refuse_newer()  # before WAL mode, which writes into the file's header
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -504,7 +507,8 @@ class UserStore:
             f"{s} recherche{'s' if s > 1 else ''} enregistrée{'s' if s > 1 else ''}"
         )
 
-    def _migrate(self) -> None:
+    def _refuse_newer(self) -> int:
+        """The schema version; a newer one than this version knows is refused, the file untouched."""
         conn = self.conn
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
@@ -514,6 +518,11 @@ class UserStore:
                 f"QE Desktop (schéma {version}, cette version connaît le schéma {SCHEMA_VERSION}) : elle "
                 "n'a pas été modifiée. Utilisez la version plus récente."
             )
+        return version
+
+    def _migrate(self) -> None:
+        conn = self.conn
+        version = self._refuse_newer()
         if version == SCHEMA_VERSION:
             return
         if self.readonly and self.path.exists():
@@ -940,15 +949,19 @@ class UserStore:
             a.created or now_iso(),
             a.modified or a.created or now_iso(),
             "exact" if anchor else "question",
+            anchor.start if anchor else None,
+            anchor.end if anchor else None,
         )
         conn.execute(
             'INSERT INTO annotations (id, question_uid, pane, exact, prefix, suffix, start, "end", text_hash, '
-            "colour, note, created, modified, placed_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "colour, note, created, modified, placed_state, placed_start, placed_end) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET question_uid = excluded.question_uid, pane = excluded.pane, "
             "exact = excluded.exact, prefix = excluded.prefix, suffix = excluded.suffix, start = excluded.start, "
             '"end" = excluded."end", text_hash = excluded.text_hash, colour = excluded.colour, '
             "note = excluded.note, created = excluded.created, modified = excluded.modified, "
-            "placed_state = excluded.placed_state, placed_start = NULL, placed_end = NULL, "
+            "placed_state = excluded.placed_state, placed_start = excluded.placed_start, "
+            "placed_end = excluded.placed_end, "
             "placed_version = NULL",
             values,
         )
