@@ -89,27 +89,55 @@ def make_copy(conn: sqlite3.Connection, folder: Path, revision: int, *, keep: in
     return BackupCopy(final, made, revision)
 
 
-def integrity_problem(path: Path) -> str | None:
-    """What ``PRAGMA integrity_check`` says is wrong with the database at ``path`` (None: sound)."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        return str(exc)
+def is_damage(exc: sqlite3.Error) -> bool:
+    """True when SQLite says the file itself is damaged (not locked, not out of reach)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    return (
+        name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+        or "malformed" in text
+        or "not a database" in text
+    )
+
+
+def _check(uri: str) -> str | None:
+    conn = sqlite3.connect(uri, uri=True)
     try:
         rows = conn.execute("PRAGMA integrity_check(5)").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
     finally:
         conn.close()
     found = [str(r[0]) for r in rows if r and r[0] != "ok"]
     return "; ".join(found)[:300] if found else None
 
 
+def integrity_problem(path: Path) -> str | None:
+    """What ``PRAGMA integrity_check`` says is wrong with the database at ``path`` (None: sound).
+
+    A file that cannot be read for another reason (no permission; WAL on a read-only
+    medium, read then as an immutable file) is not called damaged: sqlite3.Error is raised.
+    """
+    try:
+        return _check(f"file:{path}?mode=ro")
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return str(exc)
+        first = exc
+    try:
+        return _check(f"file:{path}?mode=ro&immutable=1")
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return str(exc)
+        raise first from exc
+
+
 def latest_good(folder: Path) -> BackupCopy | None:
     """The newest copy that passes the integrity check."""
     for copy in reversed(copies(folder)):
-        if integrity_problem(copy.path) is None:
-            return copy
+        try:
+            if integrity_problem(copy.path) is None:
+                return copy
+        except sqlite3.Error:
+            continue  # unreadable here: not a copy to restore
     return None
 
 

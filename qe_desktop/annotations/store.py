@@ -427,7 +427,7 @@ class UserStore:
         path = paths.user_db
         if readonly:
             if path.exists():
-                problem = backup.integrity_problem(path)
+                problem = cls._problem(path)
                 if problem:
                     raise UserStoreError(
                         f"La base de vos annotations « {path} » est endommagée ({problem}) et le dossier "
@@ -451,7 +451,7 @@ class UserStore:
         path = paths.user_db
         folder = paths.backups_dir
         if path.exists():
-            problem = backup.integrity_problem(path)
+            problem = UserStore._problem(path)
             if problem is None:
                 return None
             try:
@@ -489,6 +489,13 @@ class UserStore:
             f"La sauvegarde {good.describe()} a été restaurée ({counts}) ; "
             "ce qui avait été fait après elle n'y est pas."
         )
+
+    @staticmethod
+    def _problem(path: Path) -> str | None:
+        try:
+            return backup.integrity_problem(path)
+        except sqlite3.Error as exc:
+            raise _error(path, exc, "Ouverture") from exc
 
     @staticmethod
     def _counts(path: Path) -> str:
@@ -1225,6 +1232,19 @@ class UserStore:
                 updates,
             )
         return UserChanges(annotations_updated=tuple(changed), questions=tuple(dict.fromkeys(touched)))
+
+    @_reading
+    def placement_states(self, ids: Sequence[str]) -> dict[str, PlacementState]:
+        """Each annotation's placement state as last recorded by :meth:`reanchor`."""
+        out: dict[str, PlacementState] = {}
+        for start in range(0, len(ids), 900):
+            chunk = list(ids[start : start + 900])
+            marks = ",".join("?" * len(chunk))
+            for aid, state in self.conn.execute(
+                f"SELECT id, placed_state FROM annotations WHERE id IN ({marks})", chunk
+            ):
+                out[aid] = state
+        return out
 
     @_reading
     def placement_counts(self) -> dict[str, int]:
