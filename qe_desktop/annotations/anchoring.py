@@ -34,7 +34,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from diff_match_patch import diff_match_patch
 
@@ -70,7 +70,7 @@ MAX_SEED_HITS = 8
 #: Equal characters in a row that tie a character of the quote to the text, at least.
 MIN_RUN = 4
 #: Characters an edge of an approximate span may move to fit the quote better, at most.
-REFINE_CHARS = 16
+REFINE_CHARS = 24
 #: Quotes shorter than this are not searched approximately: a few letters are found anywhere
 #: (in set phrases repeated through a transcript, with much of their context).
 MIN_FUZZY_QUOTE = 12
@@ -304,25 +304,54 @@ def _matched_span(diffs: list[tuple[int, str]], lo: int, hi: int) -> tuple[int, 
     return None if first is None else (first, last)
 
 
+def _agreement(a: str, b: str) -> int:
+    """Characters equal at the same place in ``a`` and ``b`` (how well two pieces line up)."""
+    return sum(1 for x, y in zip(a, b, strict=False) if x == y)
+
+
 def _refined(text: str, exact: str, start: int, end: int) -> tuple[int, int]:
-    """Each end of an approximate span moved (a few characters at most) to where the span is most
-    similar to the quote: a text that repeats words around the passage can draw an edge astray."""
+    """Each end of an approximate span moved (a few characters at most) to where the text lines up
+    best with that end of the quote: a text that repeats words around the passage can draw an
+    edge astray.  Only the ends are compared, character by character: cheap."""
     if start >= end:
         return start, end
     reach = min(REFINE_CHARS, max(1, len(exact) // 4))
+    width = min(len(exact), 32)
+    head, tail = exact[:width], exact[-width:]
 
-    def best(candidates: Iterable[tuple[int, int]], current: tuple[int, int]) -> tuple[int, int]:
-        chosen, score = current, similarity(exact, text[current[0] : current[1]])
-        for s, e in candidates:
-            if 0 <= s < e <= len(text):
-                value = similarity(exact, text[s:e])
-                if value > score:
-                    chosen, score = (s, e), value
+    def closest(candidates: range, piece: Callable[[int], str], target: str, current: int) -> int:
+        chosen, score = current, _agreement(target, piece(current))
+        for candidate in candidates:
+            value = _agreement(target, piece(candidate))
+            # Strictly better, or as good and nearer: an edge moves only for a reason.
+            if value > score or (value == score and abs(candidate - current) < abs(chosen - current)):
+                chosen, score = candidate, value
         return chosen
 
-    span = best(((s, end) for s in range(start - reach, start + reach + 1)), (start, end))
-    span = best(((span[0], e) for e in range(span[1] - reach, span[1] + reach + 1)), span)
-    return _trimmed(text, *span)
+    first = closest(
+        range(max(0, start - reach), min(end, start + reach + 1)), lambda s: text[s : s + width], head, start
+    )
+    last = closest(
+        range(max(first + 1, end - reach), min(len(text), end + reach) + 1),
+        lambda e: text[max(0, e - width) : e].rjust(width, "\0"),
+        tail,
+        end,
+    )
+    return _trimmed(text, first, last)
+
+
+def _context_scores(text: str, anchor: TextAnchor, start: int, end: int) -> tuple[float, float]:
+    """How similar what is around ``[start, end)`` is to the prefix and to the suffix recorded."""
+    prefix, suffix = anchor.prefix, anchor.suffix
+    # A side cut by the start or the end of the text must still be at it.
+    if prefix:
+        before = similarity(prefix, text[max(0, start - len(prefix)) : start])
+    else:
+        before = 1.0 if start == 0 else 0.0
+    after = 1.0 if end == len(text) else 0.0
+    if suffix:
+        after = similarity(suffix, text[end : end + len(suffix)])
+    return before, after
 
 
 def _fuzzy(text: str, anchor: TextAnchor) -> Placement | None:
@@ -339,21 +368,20 @@ def _fuzzy(text: str, anchor: TextAnchor) -> Placement | None:
         matched = _matched_span(_DMP.diff_main(pattern, window, False), len(prefix), len(prefix) + len(exact))
         if matched is None:
             continue
-        start, end = _refined(text, exact, *_trimmed(text, w0 + matched[0], w0 + matched[1]))
+        start, end = _trimmed(text, w0 + matched[0], w0 + matched[1])
+        if start >= end:
+            continue
+        # A first look before refining: a window far from the passage's context is dropped
+        # without the cost of refining its edges.
+        if max(_context_scores(text, anchor, start, end)) < CONTEXT_SIMILARITY - 0.25:
+            continue
+        start, end = _refined(text, exact, start, end)
         if start >= end:
             continue
         quote_score = similarity(exact, text[start:end])
         if quote_score < QUOTE_SIMILARITY:
             continue
-        # A side cut by the start or the end of the text must still be at it.
-        if prefix:
-            before = similarity(prefix, text[max(0, start - len(prefix)) : start])
-        else:
-            before = 1.0 if start == 0 else 0.0
-        if suffix:
-            after = similarity(suffix, text[end : end + len(suffix)])
-        else:
-            after = 1.0 if end == len(text) else 0.0
+        before, after = _context_scores(text, anchor, start, end)
         if max(before, after) < CONTEXT_SIMILARITY or min(before, after) < OTHER_SIDE_SIMILARITY:
             continue
         if best is None or quote_score > best[0]:
