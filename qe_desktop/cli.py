@@ -16,6 +16,18 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from qe_desktop import __version__
+from qe_desktop.annotations.anchoring import find_quote, pane_text
+from qe_desktop.annotations.edits import (
+    AddToDossier,
+    DeleteAnnotation,
+    DeleteDossier,
+    PutAnnotation,
+    PutDossier,
+    RemoveFromDossier,
+    new_annotation,
+)
+from qe_desktop.annotations.store import AnnotationQuery, UserStore, UserStoreError
+from qe_desktop.annotations.webannotation import export_file, import_file
 from qe_desktop.corpus import import_and_index
 from qe_desktop.dates import format_date_fr
 from qe_desktop.folder import (
@@ -29,7 +41,17 @@ from qe_desktop.folder import (
 )
 from qe_desktop.jobs import Cancelled
 from qe_desktop.labels import facet_title, facet_value_label, legislature_label, status_label
-from qe_desktop.model import SORT_ORDERS, Hit, ImportReport, Question, SearchRequest, SearchResult
+from qe_desktop.model import (
+    SORT_ORDERS,
+    Annotation,
+    Dossier,
+    Hit,
+    ImportReport,
+    Pane,
+    Question,
+    SearchRequest,
+    SearchResult,
+)
 from qe_desktop.paths import DataPaths, sample_folders
 from qe_desktop.render import title
 from qe_desktop.search.index import SearchIndex, SearchIndexError
@@ -462,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Search commands (search, similar, reindex) are registered below.
     _add_search_commands(sub, common)
+    _add_annotation_commands(sub, common)
     return parser
 
 
@@ -688,6 +711,508 @@ def _add_search_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_reindex)
 
 
+# -- annotations and dossiers -----------------------------------------------------
+
+PANE_WORDS: dict[str, Pane] = {"question": "question", "reponse": "answer", "réponse": "answer"}
+PANE_FR: dict[str, str] = {"question": "question", "answer": "réponse"}
+PLACEMENT_FR: dict[str, str] = {
+    "exact": "",
+    "moved": "",
+    "fuzzy": "passage retrouvé approximativement (texte modifié)",
+    "orphan": "passage introuvable (orpheline)",
+    "absent": "question absente du corpus",
+    "question": "",
+}
+
+
+@contextlib.contextmanager
+def _annotating(args: argparse.Namespace) -> Iterator[tuple[CorpusStore, UserStore]]:
+    """The corpus (read) and the user's database (read-only when the folder is), checked and backed up."""
+    with _reading(args) as (paths, access, corpus):
+        user = UserStore.open(paths, readonly=not access.writable)
+        if user.notice:
+            _say(user.notice)
+        with user:
+            yield corpus, user
+
+
+def _dossier(user: UserStore, name: str) -> Dossier:
+    dossier = user.dossier_named(name)
+    if dossier is None:
+        raise CliError(
+            terminal_text(f"aucun dossier ne s'appelle « {name} » (voir « qe-desktop dossier list »)")
+        )
+    return dossier
+
+
+def _reference(q: Question | None, uid: str) -> str:
+    return q.reference if q is not None and q.number is not None else uid
+
+
+def annotation_record(a: Annotation, meanings: dict[int, str], state: str, reference: str) -> dict[str, Any]:
+    """The JSON form of one annotation (``annotations list --json``)."""
+    anchor = a.anchor
+    return {
+        "id": a.id,
+        "question_uid": a.question_uid,
+        "reference": reference,
+        "pane": anchor.pane if anchor else None,
+        "quote": anchor.exact if anchor else None,
+        "start": anchor.start if anchor else None,
+        "end": anchor.end if anchor else None,
+        "colour": a.colour,
+        "colour_meaning": meanings.get(a.colour) if a.colour else None,
+        "note": a.note,
+        "tags": list(a.tags),
+        "created": a.created,
+        "modified": a.modified,
+        "placement": state,
+    }
+
+
+def format_annotation(record: dict[str, Any]) -> str:
+    """One annotation as readable French lines."""
+    head = [record["reference"]]
+    if record["pane"]:
+        head.append(PANE_FR[record["pane"]])
+        head.append(f"« {record['quote']} »")
+    else:
+        head.append("note sur toute la question")
+    if record["colour"]:
+        head.append(f"[{record['colour']}. {record['colour_meaning']}]")
+    lines = [" — ".join(head)]
+    if record["tags"]:
+        lines.append("   Étiquettes : " + ", ".join(record["tags"]))
+    if record["note"]:
+        lines.append("   Note : " + record["note"].replace("\n", "\n          "))
+    state = PLACEMENT_FR.get(record["placement"], "")
+    if state:
+        lines.append(f"   Attention : {state}")
+    lines.append(f"   {record['id']} — modifiée le {format_date_fr(record['modified'][:10])}")
+    return "\n".join(lines)
+
+
+def cmd_annotations_list(args: argparse.Namespace) -> int:
+    with _annotating(args) as (corpus, user):
+        if not user.readonly:
+            user.reanchor(corpus)  # the orphans as the corpus stands now
+        dossiers = tuple(_dossier(user, name).id for name in args.dossier)
+        query = AnnotationQuery(
+            colours=tuple(args.couleur),
+            tags=tuple(args.tag),
+            dossiers=dossiers,
+            words=args.mots or "",
+            states=("orphan", "absent") if args.orphelines else (),
+            sort=args.tri,
+        )
+        ids = user.find(query, corpus)
+        found = user.get_annotations(ids)
+        states = user.placement_states(ids)
+        questions = corpus.get_many(sorted({a.question_uid for a in found.values()}))
+        meanings = {c.number: c.meaning for c in user.colours()}
+        records = [
+            annotation_record(
+                found[i],
+                meanings,
+                states.get(i, "exact"),
+                _reference(questions.get(found[i].question_uid), found[i].question_uid),
+            )
+            for i in ids
+        ]
+    if args.json:
+        echo_json(records)
+        return 0
+    if not records:
+        echo("Aucune annotation.")
+        return 0
+    echo(f"{len(records)} annotation{'s' if len(records) > 1 else ''} :")
+    for record in records:
+        echo("")
+        echo(format_annotation(record))
+    return 0
+
+
+def _passage(q: Question, pane: Pane, quote: str, occurrence: int | None) -> tuple[int, int]:
+    """Where the quote typed is in the pane's text (French errors when absent or ambiguous)."""
+    text = pane_text(q, pane) or ""
+    label = f"{'le texte de la question' if pane == 'question' else 'le texte de la réponse'} {q.reference}"
+    if not text:
+        raise CliError(f"{label} n'est pas dans le corpus : rien à surligner.")
+    found = find_quote(text, quote)
+    if not found:
+        raise CliError(terminal_text(f"« {quote} » n'est pas dans {label}."))
+    if occurrence is None:
+        if len(found) == 1:
+            return found[0]
+        places = "; ".join(
+            f"{n}. …{text[max(0, s - 25) : s]}[{text[s:e]}]{text[e : e + 25]}…".replace("\n", " ")
+            for n, (s, e) in enumerate(found[:5], start=1)
+        )
+        raise CliError(
+            terminal_text(
+                f"« {quote} » apparaît {len(found)} fois dans {label} : précisez laquelle avec "
+                f"--occurrence 1 à {len(found)} ({places})."
+            )
+        )
+    if not 1 <= occurrence <= len(found):
+        raise CliError(
+            f"--occurrence {occurrence} : le passage apparaît {len(found)} fois (de 1 à {len(found)})."
+        )
+    return found[occurrence - 1]
+
+
+def cmd_annotations_add(args: argparse.Namespace) -> int:
+    if (args.pane is None) != (args.quote is None):
+        raise CliError("--pane et --quote vont ensemble (sans eux : une note sur toute la question)")
+    if args.quote is None and not (args.note or args.tag):
+        raise CliError(
+            "indiquez un passage (--pane et --quote) ou une note (--note) ou des étiquettes (--tag)"
+        )
+    with _annotating(args) as (corpus, user):
+        q = _resolve_one(corpus, args.ref)
+        pane = PANE_WORDS[args.pane] if args.pane else None
+        start, end = _passage(q, pane, args.quote, args.occurrence) if pane else (0, 0)
+        annotation = new_annotation(
+            q, pane, start, end, colour=args.couleur, note=args.note or "", tags=tuple(args.tag)
+        )
+        user.apply(PutAnnotation(annotation))
+        meanings = {c.number: c.meaning for c in user.colours()}
+        stored = user.annotation(annotation.id)
+        assert stored is not None
+        record = annotation_record(stored, meanings, "exact" if pane else "question", q.reference)
+    if args.json:
+        echo_json(record)
+    else:
+        echo("Annotation ajoutée :")
+        echo(format_annotation(record))
+    return 0
+
+
+def cmd_annotations_delete(args: argparse.Namespace) -> int:
+    with _annotating(args) as (_, user):
+        if user.annotation(args.id) is None:
+            raise CliError(terminal_text(f"aucune annotation n'a l'identifiant « {args.id} »"))
+        user.apply(DeleteAnnotation(args.id))
+    echo(f"Annotation {args.id} supprimée.")
+    return 0
+
+
+def cmd_annotations_colours(args: argparse.Namespace) -> int:
+    with _annotating(args) as (_, user):
+        colours = user.colours()
+    if args.json:
+        echo_json([{"colour": c.number, "meaning": c.meaning} for c in colours])
+    else:
+        for c in colours:
+            echo(f"{c.number}. {c.meaning}")
+    return 0
+
+
+def cmd_annotations_export(args: argparse.Namespace) -> int:
+    target = Path(args.fichier)
+    with _annotating(args) as (corpus, user):
+        dossier_id = _dossier(user, args.dossier).id if args.dossier else None
+        summary = export_file(user, target, corpus=corpus, dossier_id=dossier_id)
+    echo(
+        f"{summary.annotations} annotation{'s' if summary.annotations > 1 else ''} et "
+        f"{summary.dossiers} dossier{'s' if summary.dossiers > 1 else ''} exportés dans {target} "
+        "(W3C Web Annotation, JSON-LD)."
+    )
+    return 0
+
+
+def cmd_annotations_import(args: argparse.Namespace) -> int:
+    with _annotating(args) as (corpus, user):
+        report = import_file(user, Path(args.fichier))
+        if report.changes.questions:
+            user.reanchor(corpus, report.changes.questions)
+    if args.json:
+        echo_json(
+            {
+                "added": list(report.added),
+                "updated": list(report.updated),
+                "unchanged": report.unchanged,
+                "dossiers_added": list(report.dossiers_added),
+                "dossiers_updated": list(report.dossiers_updated),
+                "dossiers_unchanged": report.dossiers_unchanged,
+                "renamed": [{"from": a, "to": b} for a, b in report.renamed],
+                "conflicts": [
+                    {
+                        "kind": c.kind,
+                        "id": c.id,
+                        "kept": c.kept,
+                        "local_modified": c.local_modified,
+                        "file_modified": c.file_modified,
+                    }
+                    for c in report.conflicts
+                ],
+            }
+        )
+    else:
+        echo("\n".join(report.lines()))
+    return 0
+
+
+def cmd_dossier_create(args: argparse.Namespace) -> int:
+    with _annotating(args) as (_, user):
+        dossier = user.new_dossier(args.nom, args.description or "")
+        user.apply(PutDossier(dossier))
+    echo(terminal_text(f"Dossier « {dossier.name} » créé."))
+    return 0
+
+
+def _uids(corpus: CorpusStore, refs: Sequence[str]) -> list[str]:
+    return [_resolve_one(corpus, ref).uid for ref in refs]
+
+
+def cmd_dossier_add(args: argparse.Namespace) -> int:
+    with _annotating(args) as (corpus, user):
+        dossier = _dossier(user, args.nom)
+        uids = _uids(corpus, args.refs)
+        already = [u for u in uids if u in dossier.items]
+        user.apply(AddToDossier(dossier.id, tuple(uids)))
+    added = len(set(uids)) - len(set(already))
+    text = f"{added} question{'s' if added > 1 else ''} ajoutée{'s' if added > 1 else ''} au dossier « {dossier.name} »"
+    if already:
+        text += f" ({len(set(already))} y étai{'en' if len(set(already)) > 1 else ''}t déjà)"
+    echo(text + ".")
+    return 0
+
+
+def cmd_dossier_remove(args: argparse.Namespace) -> int:
+    with _annotating(args) as (corpus, user):
+        dossier = _dossier(user, args.nom)
+        # A question gone from the corpus can still be removed by its uid.
+        uids = [ref if ref in dossier.items else _resolve_one(corpus, ref).uid for ref in args.refs]
+        missing = [u for u in uids if u not in dossier.items]
+        if missing:
+            raise CliError(terminal_text(f"pas dans le dossier « {dossier.name} » : {', '.join(missing)}"))
+        user.apply(RemoveFromDossier(dossier.id, tuple(uids)))
+    n = len(set(uids))
+    echo(f"{n} question{'s' if n > 1 else ''} retirée{'s' if n > 1 else ''} du dossier « {dossier.name} ».")
+    return 0
+
+
+def cmd_dossier_delete(args: argparse.Namespace) -> int:
+    with _annotating(args) as (_, user):
+        dossier = _dossier(user, args.nom)
+        user.apply(DeleteDossier(dossier.id))
+    echo(f"Dossier « {dossier.name} » supprimé (les questions et leurs annotations restent).")
+    return 0
+
+
+def cmd_dossier_list(args: argparse.Namespace) -> int:
+    with _annotating(args) as (_, user):
+        dossiers = user.dossiers()
+    if args.json:
+        echo_json(
+            [
+                {"id": d.id, "name": d.name, "description": d.description, "questions": len(d.items)}
+                for d in dossiers
+            ]
+        )
+        return 0
+    if not dossiers:
+        echo("Aucun dossier (qe-desktop dossier create NOM).")
+    for d in dossiers:
+        line = f"{d.name} — {len(d.items)} question{'s' if len(d.items) > 1 else ''}"
+        echo(line + (f" — {d.description}" if d.description else ""))
+    return 0
+
+
+def cmd_dossier_show(args: argparse.Namespace) -> int:
+    with _annotating(args) as (corpus, user):
+        dossier = _dossier(user, args.nom)
+        questions = corpus.get_many(list(dossier.items))
+        marks = user.marks(list(dossier.items))
+    items: list[dict[str, Any]] = []
+    for uid in dossier.items:
+        q = questions.get(uid)
+        items.append(
+            {
+                "uid": uid,
+                "reference": _reference(q, uid),
+                "analyse": (q.analyse or q.tete_analyse or q.rubrique) if q else None,
+                "status": q.status if q else None,
+                "annotations": marks[uid].annotations if uid in marks else 0,
+                "in_corpus": q is not None,
+            }
+        )
+    if args.json:
+        echo_json(
+            {"id": dossier.id, "name": dossier.name, "description": dossier.description, "items": items}
+        )
+        return 0
+    echo(f"Dossier « {dossier.name} » — {len(items)} question{'s' if len(items) > 1 else ''}")
+    if dossier.description:
+        echo(dossier.description)
+    for n, item in enumerate(items, start=1):
+        if not item["in_corpus"]:
+            echo(f"{n}. {item['uid']} — question absente du corpus")
+            continue
+        status = status_label(item["status"]) if item["status"] else ""
+        count = item["annotations"]
+        notes = f" — {count} annotation{'s' if count > 1 else ''}" if count else ""
+        echo(f"{n}. {item['reference']} — {item['analyse'] or ''} — {status}{notes}")
+    return 0
+
+
+def _add_annotation_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    ref_help = "QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
+    p = sub.add_parser(
+        "annotations",
+        parents=[common],
+        help="vos annotations : lister, ajouter, supprimer, exporter, importer",
+        description="Vos surlignages et notes (dans user.sqlite, jamais touché par les imports).",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_FrenchParser, required=True)
+
+    a = actions.add_parser("list", parents=[common], help="liste les annotations (les plus récentes d'abord)")
+    a.add_argument(
+        "--dossier",
+        type=_argv_text,
+        action="append",
+        default=[],
+        metavar="NOM",
+        help="des questions de ce dossier (répétable)",
+    )
+    a.add_argument(
+        "--tag",
+        type=_argv_text,
+        action="append",
+        default=[],
+        metavar="ÉTIQUETTE",
+        help="portant cette étiquette (répétable : l'une ou l'autre)",
+    )
+    a.add_argument(
+        "--couleur",
+        type=int,
+        choices=range(1, 6),
+        action="append",
+        default=[],
+        metavar="N",
+        help="de cette couleur, 1 à 5 (répétable)",
+    )
+    a.add_argument(
+        "--mots",
+        type=_argv_text,
+        metavar="MOTS",
+        help="mots de la note ou du passage (accents et pluriels ignorés)",
+    )
+    a.add_argument(
+        "--orphelines",
+        action="store_true",
+        help="seulement celles dont le passage est introuvable ou la question absente",
+    )
+    a.add_argument(
+        "--tri", choices=("date", "question"), default="date", help="ordre : date (défaut) ou question"
+    )
+    a.add_argument("--json", action="store_true", help="en JSON")
+    a.set_defaults(func=cmd_annotations_list)
+
+    a = actions.add_parser(
+        "add",
+        parents=[common],
+        help="surligne un passage ou annote une question",
+        description="Surligne un passage (--pane et --quote) ou met une note sur toute la question (--note seul).",
+    )
+    a.add_argument("ref", type=_argv_text, metavar="REF", help=ref_help)
+    a.add_argument(
+        "--pane", choices=("question", "reponse"), help="le texte où est le passage : question ou reponse"
+    )
+    a.add_argument(
+        "--quote", type=_argv_text, metavar="TEXTE", help="le passage, tel qu'il figure dans le texte"
+    )
+    a.add_argument(
+        "--occurrence", type=int, metavar="K", help="lequel, quand le passage apparaît plusieurs fois (1, 2…)"
+    )
+    a.add_argument(
+        "--couleur",
+        type=int,
+        choices=range(1, 6),
+        metavar="N",
+        help="couleur 1 à 5 (voir « annotations colours »)",
+    )
+    a.add_argument("--note", type=_argv_text, metavar="TEXTE", help="la note")
+    a.add_argument(
+        "--tag",
+        type=_argv_text,
+        action="append",
+        default=[],
+        metavar="ÉTIQUETTE",
+        help="une étiquette (répétable)",
+    )
+    a.add_argument("--json", action="store_true", help="l'annotation ajoutée en JSON")
+    a.set_defaults(func=cmd_annotations_add)
+
+    a = actions.add_parser("delete", parents=[common], help="supprime une annotation")
+    a.add_argument(
+        "id", type=_argv_text, metavar="ID", help="son identifiant (affiché par « annotations list »)"
+    )
+    a.set_defaults(func=cmd_annotations_delete)
+
+    a = actions.add_parser("colours", parents=[common], help="les cinq couleurs et leur signification")
+    a.add_argument("--json", action="store_true", help="en JSON")
+    a.set_defaults(func=cmd_annotations_colours)
+
+    a = actions.add_parser(
+        "export",
+        parents=[common],
+        help="exporte annotations et dossiers (W3C Web Annotation, JSON-LD)",
+    )
+    a.add_argument("fichier", metavar="FICHIER", help="le fichier à écrire (.jsonld)")
+    a.add_argument(
+        "--dossier",
+        type=_argv_text,
+        metavar="NOM",
+        help="seulement ce dossier et les annotations de ses questions",
+    )
+    a.set_defaults(func=cmd_annotations_export)
+
+    a = actions.add_parser(
+        "import",
+        parents=[common],
+        help="importe un fichier d'annotations (d'un collègue) : rien en double, le plus récent gardé",
+    )
+    a.add_argument("fichier", metavar="FICHIER", help="le fichier JSON-LD exporté par QE Desktop")
+    a.add_argument("--json", action="store_true", help="le rapport en JSON")
+    a.set_defaults(func=cmd_annotations_import)
+
+    p = sub.add_parser(
+        "dossier",
+        parents=[common],
+        help="vos dossiers de questions : create, add, remove, list, show, delete",
+        description="Des ensembles ordonnés de questions (une question peut être dans plusieurs dossiers).",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_FrenchParser, required=True)
+    d = actions.add_parser("create", parents=[common], help="crée un dossier")
+    d.add_argument(
+        "nom", type=_argv_text, metavar="NOM", help="son nom (unique, accents et majuscules ignorés)"
+    )
+    d.add_argument("--description", type=_argv_text, metavar="TEXTE", help="une description")
+    d.set_defaults(func=cmd_dossier_create)
+    d = actions.add_parser("add", parents=[common], help="ajoute des questions à la fin d'un dossier")
+    d.add_argument("nom", type=_argv_text, metavar="NOM", help="le dossier")
+    d.add_argument("refs", type=_argv_text, nargs="+", metavar="REF", help=ref_help)
+    d.set_defaults(func=cmd_dossier_add)
+    d = actions.add_parser("remove", parents=[common], help="retire des questions d'un dossier")
+    d.add_argument("nom", type=_argv_text, metavar="NOM", help="le dossier")
+    d.add_argument("refs", type=_argv_text, nargs="+", metavar="REF", help=ref_help)
+    d.set_defaults(func=cmd_dossier_remove)
+    d = actions.add_parser("list", parents=[common], help="liste les dossiers")
+    d.add_argument("--json", action="store_true", help="en JSON")
+    d.set_defaults(func=cmd_dossier_list)
+    d = actions.add_parser("show", parents=[common], help="les questions d'un dossier, dans l'ordre")
+    d.add_argument("nom", type=_argv_text, metavar="NOM", help="le dossier")
+    d.add_argument("--json", action="store_true", help="en JSON")
+    d.set_defaults(func=cmd_dossier_show)
+    d = actions.add_parser(
+        "delete", parents=[common], help="supprime un dossier (pas ses questions ni leurs annotations)"
+    )
+    d.add_argument("nom", type=_argv_text, metavar="NOM", help="le dossier")
+    d.set_defaults(func=cmd_dossier_delete)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -696,7 +1221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_window(args)
         result: int = args.func(args)
         return result
-    except (CliError, StoreError, DataFolderError, SearchIndexError) as exc:
+    except (CliError, StoreError, DataFolderError, SearchIndexError, UserStoreError) as exc:
         echo(f"qe-desktop : {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

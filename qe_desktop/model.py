@@ -383,3 +383,179 @@ class SearchResult:
             },
             "warnings": list(self.warnings),
         }
+
+
+# -- the user's work (qe_desktop.annotations) ----------------------------------------
+
+#: The pane of the reader a passage was selected in.
+Pane = Literal["question", "answer"]
+PANES: tuple[Pane, ...] = ("question", "answer")
+
+#: Where an annotation stands on the current text of its question (see annotations.anchoring):
+#: ``exact`` at its recorded position, ``moved`` its quote found elsewhere with its context,
+#: ``fuzzy`` an edited passage found by approximate matching, ``orphan`` (« orpheline ») the
+#: passage cannot be placed with confidence, ``absent`` the question is not in the corpus,
+#: ``question`` a note on the whole question (nothing to place).
+PlacementState = Literal["exact", "moved", "fuzzy", "orphan", "absent", "question"]
+PLACEMENT_STATES: tuple[PlacementState, ...] = ("exact", "moved", "fuzzy", "orphan", "absent", "question")
+
+#: The colours of highlights, numbered 1 to 5 (their meanings are the user's, in user.sqlite).
+COLOURS: tuple[int, ...] = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnchor:
+    """Where a passage is, as a W3C Web Annotation target says it.
+
+    ``exact``/``prefix``/``suffix``: the TextQuoteSelector (the passage and up
+    to 32 characters on each side); ``start``/``end``: the TextPositionSelector,
+    offsets in the plain text of the pane (``question_text`` or ``answer_text``
+    as ``qe-desktop show --json`` prints it); ``text_hash``: a digest of that
+    whole text when the passage was selected, to know at once that nothing moved.
+    """
+
+    pane: Pane
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    text_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A highlight or a note: on a passage (``anchor``) or on a whole question (``anchor`` None).
+
+    ``id`` is stable across copies (export, import, undo): a UUID for those made here.
+    ``colour`` is 1 to 5 or None; ``created``/``modified`` are ISO 8601 UTC
+    (``2025-03-08T10:21:05.123Z``), ``modified`` decides which copy is the most recent.
+    """
+
+    id: str
+    question_uid: str
+    anchor: TextAnchor | None
+    colour: int | None = None
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an annotation lands on the current text: [start, end) of that text, or nowhere.
+
+    ``score`` is the similarity of the passage found to the quote (1.0 when exact).
+    """
+
+    state: PlacementState
+    start: int | None = None
+    end: int | None = None
+    score: float = 1.0
+
+    @property
+    def drawn(self) -> bool:
+        """True when the window draws it on the text (never for an orphan or an absent question)."""
+        return self.state in ("exact", "moved", "fuzzy")
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedAnnotation:
+    """An annotation with where it lands on the current text of its question."""
+
+    annotation: Annotation
+    placement: Placement
+
+
+@dataclass(frozen=True, slots=True)
+class ColourMeaning:
+    """One highlight colour and what it means to the user (« Chiffre / donnée »)."""
+
+    number: int
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    """A named, ordered collection of questions for a deputy; a question may be in several.
+
+    ``items`` are question uids in the user's order.  ``position`` orders the dossiers.
+    """
+
+    id: str
+    name: str
+    description: str = ""
+    items: tuple[str, ...] = ()
+    position: int = 0
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A search kept under a name: query, filters and sort as a SearchRequest takes them.
+
+    ``last_opened`` is a Unix time (as the corpus's ``imported_at``/``updated_at``),
+    None when never opened since it was saved.
+    """
+
+    id: str
+    name: str
+    query: str
+    filters: tuple[tuple[str, str], ...] = ()
+    sort: SortOrder = "pertinence"
+    position: int = 0
+    created: str = ""
+    last_opened: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserChanges:
+    """What an operation on the user's database changed, fanned out to the panels by the window.
+
+    ``questions``: uids whose annotations or dossiers changed (the results list's marks,
+    the reader's highlights).  Ids are annotation, dossier and saved-search ids.
+    """
+
+    annotations_added: tuple[str, ...] = ()
+    annotations_updated: tuple[str, ...] = ()
+    annotations_removed: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    dossiers_changed: tuple[str, ...] = ()
+    dossiers_removed: tuple[str, ...] = ()
+    saved_searches_changed: tuple[str, ...] = ()
+    saved_searches_removed: tuple[str, ...] = ()
+    colours_changed: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.annotations_added
+            or self.annotations_updated
+            or self.annotations_removed
+            or self.questions
+            or self.dossiers_changed
+            or self.dossiers_removed
+            or self.saved_searches_changed
+            or self.saved_searches_removed
+            or self.colours_changed
+        )
+
+    def merged(self, other: UserChanges) -> UserChanges:
+        """Both changes in one (each id once, in order)."""
+
+        def union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(dict.fromkeys((*a, *b)))
+
+        return UserChanges(
+            union(self.annotations_added, other.annotations_added),
+            union(self.annotations_updated, other.annotations_updated),
+            union(self.annotations_removed, other.annotations_removed),
+            union(self.questions, other.questions),
+            union(self.dossiers_changed, other.dossiers_changed),
+            union(self.dossiers_removed, other.dossiers_removed),
+            union(self.saved_searches_changed, other.saved_searches_changed),
+            union(self.saved_searches_removed, other.saved_searches_removed),
+            self.colours_changed or other.colours_changed,
+        )

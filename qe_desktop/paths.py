@@ -71,6 +71,11 @@ class DataPaths:
         return self.root / "user.sqlite"
 
     @property
+    def backups_dir(self) -> Path:
+        """The last copies of ``user.sqlite`` (SQLite's backup API), newest last by name."""
+        return self.root / "sauvegardes"
+
+    @property
     def import_history(self) -> Path:
         """The paths given to each import: what to re-import if the corpus is ever lost."""
         return self.root / "imports.json"

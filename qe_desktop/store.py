@@ -153,6 +153,46 @@ class CorpusState:
     last_change: float
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionFacts:
+    """What the user's work needs to know of a question without its texts (filters, sorting, news)."""
+
+    uid: str
+    legislature: int | None
+    type: str
+    number: int | None
+    rubrique: str | None
+    ministry_asked: str | None
+    ministry_answering: str | None
+    analyse: str | None
+    status: str
+    question_date: str | None
+    answer_date: str | None
+    url: str | None
+    content_hash: str
+    imported_at: float
+    updated_at: float
+
+
+_FACT_COLUMNS = (
+    "uid",
+    "legislature",
+    "type",
+    "number",
+    "rubrique",
+    "ministry_asked",
+    "ministry_answering",
+    "analyse",
+    "status",
+    "question_date",
+    "answer_date",
+    "url",
+    "content_hash",
+    "imported_at",
+    "updated_at",
+)
+
+
 def content_hash(question: Question) -> str:
     """A digest of everything the source says about a question (not where it came from)."""
     # The same payload as question.record(), built without dataclasses.asdict() (its recursive
@@ -703,6 +743,19 @@ class CorpusStore:
             ):
                 q = self._question(row, QUESTION_COLUMNS)
                 out[q.uid] = q
+        return out
+
+    @_guarded("Lecture")
+    def facts(self, uids: Iterable[str]) -> dict[str, QuestionFacts]:
+        """The facts of the questions that exist among ``uids`` (no texts: fast for thousands)."""
+        wanted = list(dict.fromkeys(uids))
+        out: dict[str, QuestionFacts] = {}
+        select = ", ".join(f"[{c}]" for c in _FACT_COLUMNS)
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.conn.execute(f"SELECT {select} FROM questions WHERE uid IN ({marks})", chunk):
+                out[row[0]] = QuestionFacts(*row)
         return out
 
     @_guarded("Lecture")

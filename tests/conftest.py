@@ -6,16 +6,23 @@ import functools
 import importlib.util
 import json
 import os
+import shutil
 import sys
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from qe_desktop import importers
+from qe_desktop.annotations.store import UserStore
+from qe_desktop.corpus import import_sample
+from qe_desktop.importers.sources import Source, expand_paths
 from qe_desktop.model import ParsedItem, Question, Rejection
+from qe_desktop.paths import DataPaths
+from qe_desktop.store import CorpusStore
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -154,3 +161,49 @@ def load_benchmark(name: str) -> ModuleType:
     sys.modules[qualified] = module
     spec.loader.exec_module(module)
     return module
+
+
+def questions_in(*paths: Path) -> list[Question]:
+    """The questions the importers read in these files and folders (AMO records and rejections left out)."""
+    found: list[Question] = []
+    for source in expand_paths(list(paths)):
+        if not isinstance(source, Source):
+            continue
+        importer = importers.sniff(source)
+        if importer is None:
+            continue
+        found.extend(item for item in importer.parse(source) if isinstance(item, Question))
+    return found
+
+
+# -- the annotation tests: the sample corpus in a data folder, the user's database --------------
+
+
+@pytest.fixture(scope="session")
+def sample_corpus_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """corpus.sqlite holding the sample corpus, made once (copy it before writing to it)."""
+    path = tmp_path_factory.mktemp("sample-corpus") / "corpus.sqlite"
+    with CorpusStore(path) as store:
+        report = import_sample(store)
+        assert not report.rejected
+    return path
+
+
+@pytest.fixture
+def paths(data_dir: Path, sample_corpus_file: Path) -> DataPaths:
+    """A data folder with the sample corpus in it (and no user.sqlite yet)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(sample_corpus_file, data_dir / "corpus.sqlite")
+    return DataPaths(data_dir)
+
+
+@pytest.fixture
+def corpus(paths: DataPaths) -> Iterator[CorpusStore]:
+    with CorpusStore(paths.corpus_db) as store:
+        yield store
+
+
+@pytest.fixture
+def user(paths: DataPaths) -> Iterator[UserStore]:
+    with UserStore.open(paths) as store:
+        yield store
