@@ -26,6 +26,7 @@ from qe_desktop.annotations.edits import (
     RemoveFromDossier,
     new_annotation,
 )
+from qe_desktop.annotations.searching import SearchAnnotations
 from qe_desktop.annotations.store import AnnotationQuery, UserStore, UserStoreError
 from qe_desktop.annotations.webannotation import export_file, import_file
 from qe_desktop.corpus import import_and_index
@@ -616,12 +617,15 @@ def cmd_search(args: argparse.Namespace) -> int:
             )
     with _reading(args) as (paths, access, store):
         index = _open_index(paths, store, readonly=access.readonly_reason)
+        annotations = SearchAnnotations(paths)
+        index.annotations = annotations  # the « Annotations » facet and the note: field
         try:
             result = index.search(request)
         except SearchIndexError as exc:
             raise CliError(f"{exc} Lancez « qe-desktop reindex ».") from exc
         finally:
             index.close()
+            annotations.close()
     if args.json:
         echo_json(result.record())
     else:

@@ -165,7 +165,11 @@ FACET_TITLES: dict[str, str] = {
     "group_abbrev": "Groupe",
     "status": "Statut",
     "year": "Année",
+    "annotee": "Annotations",
 }
+
+#: The values of the « Annotations » facet (the user's own: see SearchIndex.annotations).
+ANNOTATED_VALUE_LABELS: dict[str, str] = {"oui": "Annotées", "non": "Non annotées"}
 
 #: A facet value the records leave empty.
 MISSING_VALUE = "(non renseigné)"
@@ -188,4 +192,6 @@ def facet_value_label(facet: str, value: str) -> str:
         return status_label(value, capital=True)
     if facet == "rubrique":
         return rubrique_label(value)
+    if facet == "annotee":
+        return ANNOTATED_VALUE_LABELS.get(value, value)
     return value

@@ -28,10 +28,10 @@ import marshal
 import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from qe_desktop.dates import days_between
 from qe_desktop.folder import UNKNOWN_HOLDER, Holder, WriterLock
@@ -61,6 +61,29 @@ WARM_STOP_FIELDS = ("analyse_exact", "question_exact", "reponse_exact")
 UPDATE_PROGRESS_EVERY = 100
 #: Seconds between two steps of warm(), for the searches waiting for the index.
 WARM_PAUSE = 0.01
+
+
+class AnnotationSource(Protocol):
+    """What a search asks of the user's annotations (``qe_desktop.annotations.searching``)."""
+
+    def annotated_uids(self) -> Collection[str]: ...
+
+    def annotated_with(self, words: str) -> Collection[str]: ...
+
+
+#: Names of the « Annotées » filter (``--filtre annotee=oui``), folded; its values.
+ANNOTATED_FILTER = "annotee"
+_ANNOTATED_NAMES = frozenset({"annotee", "annotees", "annotation", "annotations", "annotated"})
+_ANNOTATED_VALUES = {
+    "oui": True,
+    "o": True,
+    "yes": True,
+    "1": True,
+    "non": False,
+    "n": False,
+    "no": False,
+    "0": False,
+}
 
 
 class SearchIndexError(Exception):
@@ -133,6 +156,8 @@ class SearchIndex:
         self._damaged: str | None = None
         self._stale: str | None = None
         self._writing_now = False
+        #: The user's annotations, for the « Annotées » facet and the ``note:`` field (set by the app).
+        self.annotations: AnnotationSource | None = None
 
     # -- opening ---------------------------------------------------------------
 
@@ -612,11 +637,13 @@ class SearchIndex:
             request = SearchRequest(query=request)
         parsed = parse_query(request.query)
         warnings = list(parsed.warnings)
+        wanted_annotated, other_filters = self._annotated_filter(request.filters, warnings)
         try:
-            filters = normalize_filters(request.filters)
+            filters = normalize_filters(other_filters)
         except ValueError as exc:
             warnings.append(f"{exc} : filtre ignoré.")
             filters = {}
+        annotated = self._annotated_uids(parsed.query, wanted_annotated, warnings)
         if self._busy is not None:
             warnings.append(
                 f"L'index est en cours de mise à jour par {self._busy.describe()} : "
@@ -635,21 +662,32 @@ class SearchIndex:
         def work(snap: _Snapshot) -> tuple[_Snapshot, list[tuple[int, float | None]], int, dict[str, Any]]:
             table = snap.table
             matcher = snap.matcher
+            query = self._with_annotations(parsed.query, table, warnings)
             pinned = self._pinned_docs(matcher, table, parsed)
-            matched = matcher.all_docs() if parsed.query is None else matcher.docs(parsed.query)
-            warnings.extend(_capped_patterns(matcher, parsed.query))
+            matched = matcher.all_docs() if query is None else matcher.docs(query)
+            warnings.extend(_capped_patterns(matcher, query))
             docset = matched.union(pinned) if pinned else matched
-            final, facets = table.filter_and_count(docset, filters)
-            final_set = set(final) if (filters or pinned) else docset
+            annotated_docs = None if annotated is None else _docnums(table, annotated)
+            if annotated_docs is not None and wanted_annotated is not None:
+                # The other facets count what the « Annotées » filter keeps; it counts what they keep.
+                unfiltered, _ = table.filter_and_count(docset, filters)
+                docset = frozenset(d for d in docset if (d in annotated_docs) == wanted_annotated)
+                final, facets = table.filter_and_count(docset, filters)
+                facets[ANNOTATED_FILTER] = _annotated_counts(unfiltered, annotated_docs)
+            else:
+                final, facets = table.filter_and_count(docset, filters)
+                if annotated_docs:
+                    facets[ANNOTATED_FILTER] = _annotated_counts(final, annotated_docs)
+            final_set = set(final) if (filters or pinned or wanted_annotated is not None) else docset
             first = [d for d in pinned if d in final_set]
             wanted = offset + limit
             rest_needed = max(0, wanted - len(first))
             ranked: list[tuple[int, float | None]] = [(d, None) for d in first]
             first_set = set(first)
             if rest_needed:
-                if request.sort == "pertinence" and parsed.query is not None:
+                if request.sort == "pertinence" and query is not None:
                     candidates = final_set - first_set if first_set else final_set
-                    for docnum, score in matcher.top(parsed.query, candidates, rest_needed):
+                    for docnum, score in matcher.top(query, candidates, rest_needed):
                         ranked.append((docnum, float(score)))
                 else:
                     key = {"delai": table.delay, "reponse": table.adate}.get(request.sort, table.qdate)
@@ -672,6 +710,56 @@ class SearchIndex:
             sort=request.sort,
             offset=offset,
         )
+
+    def _annotated_filter(
+        self, filters: Sequence[tuple[str, str]], warnings: list[str]
+    ) -> tuple[bool | None, tuple[tuple[str, str], ...]]:
+        """The « Annotées » filter taken out of the others: True (annotated), False (not), None."""
+        wanted: bool | None = None
+        others: list[tuple[str, str]] = []
+        for item in filters:
+            key, value = (
+                item if not isinstance(item, str) else (item.partition("=")[0], item.partition("=")[2])
+            )
+            if analysis.fold(key).replace("-", "_").strip() not in _ANNOTATED_NAMES:
+                others.append(item)
+                continue
+            choice = _ANNOTATED_VALUES.get(analysis.fold(value).strip())
+            if choice is None:
+                warnings.append(
+                    f"Valeur « {value} » du filtre « Annotées » : oui ou non attendu ; filtre ignoré."
+                )
+            else:
+                wanted = choice
+        return wanted, tuple(others)
+
+    def _annotated_uids(
+        self, query: nodes.Node | None, wanted: bool | None, warnings: list[str]
+    ) -> Collection[str] | None:
+        """The annotated questions, when the search needs them (its facet, filter or ``note:``)."""
+        if self.annotations is None:
+            if wanted is not None or (query is not None and _has_annotated(query)):
+                warnings.append("Les annotations ne sont pas consultables ici : critère ignoré.")
+            return None
+        return self.annotations.annotated_uids()
+
+    def _with_annotations(
+        self, query: nodes.Node | None, table: DocTable, warnings: list[str]
+    ) -> nodes.Node | None:
+        """The query with each ``note:`` criterion replaced by the documents it names."""
+        if query is None or not _has_annotated(query):
+            return query
+        source = self.annotations
+
+        def resolve(node: nodes.Node) -> nodes.Node | None:
+            if not isinstance(node, nodes.Annotated):
+                return None
+            if source is None:
+                return nodes.Docs(frozenset())
+            uids = source.annotated_with(node.words) if node.words else source.annotated_uids()
+            return nodes.Docs(frozenset(_docnums(table, uids)))
+
+        return nodes.replaced(query, resolve)
 
     def _pinned_docs(self, matcher: Matcher, table: DocTable, parsed: ParsedQuery) -> list[int]:
         pinned: list[int] = []
@@ -798,6 +886,22 @@ def _capped_patterns(matcher: Matcher, query: nodes.Node | None) -> list[str]:
             f"seuls les {count} plus fréquents sont cherchés."
         )
     return list(dict.fromkeys(out))
+
+
+def _has_annotated(query: nodes.Node) -> bool:
+    return any(isinstance(leaf, nodes.Annotated) for leaf in nodes.leaves(query))
+
+
+def _docnums(table: DocTable, uids: Collection[str]) -> set[int]:
+    """The documents of these questions (those the index holds)."""
+    found = (table.docnum_of(uid) for uid in uids)
+    return {d for d in found if d is not None}
+
+
+def _annotated_counts(docs: Sequence[int] | frozenset[int], annotated: set[int]) -> list[tuple[str, int]]:
+    """The « Annotées » facet: how many of ``docs`` are annotated, and how many are not."""
+    yes = sum(1 for d in docs if d in annotated)
+    return [("oui", yes), ("non", len(docs) - yes)]
 
 
 def _leg(table: DocTable, docnum: int) -> int:

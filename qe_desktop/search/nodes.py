@@ -13,6 +13,7 @@ its parts' (``Or`` and ``And``), a ``Not`` inside an ``And`` adds 1.0, a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -77,6 +78,22 @@ class Range:
 
 
 @dataclass(frozen=True, slots=True)
+class Annotated:
+    """The questions the user annotated whose note or quoted passage holds these words (every
+    annotated question when ``words`` is empty).  The user's database answers it, not the index:
+    the index replaces it by :class:`Docs` before matching."""
+
+    words: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Docs:
+    """These documents (numbers of one searcher), scored 1.0 like a criterion."""
+
+    docs: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
 class And:
     parts: tuple[Node, ...]
 
@@ -101,7 +118,7 @@ class Nothing:
     """No question (a query of references only: the pinned questions alone)."""
 
 
-Node = Term | Phrase | Near | Pattern | Range | And | Or | Not | Every | Nothing
+Node = Term | Phrase | Near | Pattern | Range | Annotated | Docs | And | Or | Not | Every | Nothing
 
 
 def any_of(parts: list[Node]) -> Node:
@@ -118,6 +135,16 @@ def leaves(node: Node) -> list[Node]:
     if isinstance(node, Not):
         return leaves(node.part)
     return [node]
+
+
+def replaced(node: Node, replace: Callable[[Node], Node | None]) -> Node:
+    """The tree with each leaf for which ``replace`` gives a node replaced by it."""
+    if isinstance(node, (And, Or)):
+        return type(node)(tuple(replaced(p, replace) for p in node.parts))
+    if isinstance(node, Not):
+        return Not(replaced(node.part, replace))
+    found = replace(node)
+    return node if found is None else found
 
 
 def depth(node: Node) -> int:

@@ -367,6 +367,12 @@ FIELD_ALIASES: dict[str, str] = {
     "n": "numero",
     "ref": "numero",
     "reference": "numero",
+    "note": "note",
+    "notes": "note",
+    "annotation": "note",
+    "annotations": "note",
+    "annotee": "note",
+    "annotees": "note",
 }
 
 #: Stemmed fields and their positional exact twins; word fields are their own twin.
@@ -637,6 +643,10 @@ class _Parser:
                 self.warnings.append(f"Statut inconnu « {value} » ({STATUS_QUERY_CHOICES}) : critère ignoré.")
                 return None
             return _Criterion(nodes.Term("status", status), f"statut « {status_label(status)} »")
+        if name == "note":
+            words = "" if value.strip() in ("*", "oui") else " ".join(value.split())
+            shown = f" dont une note ou un passage contient « {_shown(words)} »" if words else ""
+            return _Criterion(nodes.Annotated(words), f"les questions annotées{shown}")
         if name == "numero":
             ref = _reference(value)
             if ref is None:

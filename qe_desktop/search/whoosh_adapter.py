@@ -540,21 +540,21 @@ def read_postings(
         weight_parts: list[Any] = []
         length_parts: list[Any] = []
         blobs: list[bytes] = []
+        counts: list[int] = []
+        maxids: list[int] = []
         k, n = 0, len(wanted) if wanted is not None else 0
-        previous = -1
         for maxid, count, dataoffset, datalength in _blocks(m):
             if wanted is not None:
                 if k >= n:
                     break
                 if wanted[k] > maxid:
-                    previous = maxid
                     continue
                 k = _bisect(wanted, maxid + 1, k)
             ids, weights, lengths, blob = codec.block_arrays(
                 postfile.get(dataoffset, datalength), count, with_values
             )
-            _check_block(ids, count, maxid, previous, leaf.size, lengths, blob)
-            previous = maxid
+            counts.append(count)
+            maxids.append(maxid)
             id_parts.append(ids)
             weight_parts.append(weights)
             if lengths is not None:
@@ -571,6 +571,7 @@ def read_postings(
             else np.zeros(len(ids), dtype=np.int64)
         )
         values = b"".join(blobs)
+        _check_blocks(ids, counts, maxids, leaf.size, lengths if with_values else None, values)
     if leaf.deleted is not None and leaf.deleted.size:
         keep = ~np.isin(ids, leaf.deleted)
         if with_values and values:
@@ -585,19 +586,22 @@ def _bisect(values: Sequence[int], x: int, lo: int) -> int:
     return bisect_left(values, x, lo)
 
 
-def _check_block(ids: Any, count: int, maxid: int, previous: int, size: int, lengths: Any, blob: Any) -> None:
-    """What a block must be: ``count`` ids, increasing, after the previous block's, within the
-    segment, the last one the header's; value lengths that add up to the values read."""
+def _check_blocks(
+    ids: Any, counts: list[int], maxids: list[int], size: int, lengths: Any, values: bytes
+) -> None:
+    """What the blocks read must be, checked on the joined arrays (one pass, not one per block):
+    each block its header's count of ids, ending at its header's last id, ids increasing within
+    the segment; value lengths that add up to the values read."""
+    ends = np.cumsum(counts) - 1
     if (
-        ids.size != count
-        or count == 0
-        or int(ids[0]) <= previous
-        or int(ids[-1]) != maxid
-        or maxid >= size
-        or (count > 1 and not bool(np.all(ids[1:] > ids[:-1])))
+        ids.size != int(ends[-1]) + 1
+        or int(ids[0]) < 0
+        or int(ids[-1]) >= size
+        or not np.array_equal(ids[ends], maxids)
+        or (ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])))
     ):
         raise IndexDamaged("bloc de la liste incohérent (numéros de documents)")
-    if blob is not None and lengths is not None and int(lengths.sum()) != len(blob):
+    if lengths is not None and int(lengths.sum()) != len(values):
         raise IndexDamaged("bloc de la liste incohérent (longueur des positions)")
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from qe_desktop.labels import facet_title, facet_value_label
 from qe_desktop.search.facets import FACETS
+from qe_desktop.search.index import ANNOTATED_FILTER
 
 #: A filter: (facet, value), as the search takes it.
 Filter = tuple[str, str]
@@ -69,7 +70,7 @@ class FacetPanel(QTreeWidget):
         self.clear()
         bold = QFont(self.font())
         bold.setBold(True)
-        for facet in FACETS:
+        for facet in (ANNOTATED_FILTER, *FACETS):
             values = facets.get(facet) or []
             if not values:
                 continue

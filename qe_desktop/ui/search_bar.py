@@ -60,6 +60,8 @@ QUERY_HELP = f"""
     <td>date de la question ; aussi <code>date:01/03/2011..30/06/2011</code></td></tr>
 <tr><td><a href="q:reponse-le:&gt;2012">reponse-le:&gt;2012</a>, <a href="q:delai:&gt;365">delai:&gt;365</a></td>
     <td>date de la réponse ; délai de réponse en jours</td></tr>
+<tr><td><a href="q:note:*">note:*</a>, <a href="q:note:vérifier">note:vérifier</a></td>
+    <td>les questions que vous avez annotées ; celles dont une note ou un passage surligné contient ces mots</td></tr>
 <tr><td><a href="q:101851">101851</a>, <a href="q:13-101851QE">13-101851QE</a></td>
     <td>un numéro ou une référence place la question en tête</td></tr>
 </table>

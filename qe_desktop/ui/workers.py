@@ -36,6 +36,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
+from qe_desktop.annotations.searching import SearchAnnotations
 from qe_desktop.corpus import import_and_index, import_sample
 from qe_desktop.folder import DataFolderError, Holder, WriterLock, lost_corpus, open_folder, remember_import
 from qe_desktop.jobs import CancelFn, Cancelled, Operation, ProgressFn
@@ -290,6 +291,8 @@ class Corpus:
         self.lock = WriterLock(paths.root, "la fenêtre QE Desktop")
         #: Why nothing can be written in this data folder (French), else None.
         self.readonly_reason: str | None = None
+        #: The user's annotations as searches see them (« Annotations » facet, ``note:``).
+        self.annotations = SearchAnnotations(paths)
 
     # -- what the window sees --
 
@@ -333,6 +336,7 @@ class Corpus:
             lock=self.lock,
             readonly=self.readonly_reason,
         )
+        self.index.annotations = self.annotations
         return self.index.rebuilt_because
 
     def _wait_for_lock(self, progress: ProgressFn, cancelled: CancelFn) -> None:
@@ -470,6 +474,7 @@ class Corpus:
             if closable is not None:
                 closable.close()
         self.index = self.store = self.index_store = None
+        self.annotations.close()
 
 
 class CorpusWriter(Writer):

@@ -253,3 +253,14 @@ def test_help_is_in_french() -> None:
         assert "usage :" in result.stdout
         assert "affiche cette aide" in result.stdout
     assert "--occurrence" in run(Path("/x"), "annotations", "add", "--help").stdout
+
+
+def test_search_finds_annotated_questions_by_note_and_by_filter(data: Path) -> None:
+    ok(data, "annotations", "add", "17-5268", "--note", "Relancer les hôpitaux du ministère")
+    found = json.loads(ok(data, "search", "note:hopital", "--json"))
+    assert [h["uid"] for h in found["hits"]] == ["QANR5L17QE5268"]
+    annotated = json.loads(ok(data, "search", "", "--filtre", "annotee=oui", "--json"))
+    assert annotated["total"] == 1
+    assert {"value": "oui", "count": 1} in annotated["facets"]["annotee"]
+    text = ok(data, "search", "diamants")
+    assert "Annotations : Annotées (1)" in text
