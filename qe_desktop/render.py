@@ -26,6 +26,7 @@ from qe_desktop.dates import days_between, format_date_fr
 from qe_desktop.labels import legislature_label, status_label, type_label
 from qe_desktop.model import Question
 from qe_desktop.paths import resources_dir
+from qe_desktop.typography import NBSP, NNBSP
 
 #: A match in a text: [start, end) character offsets.
 Span = tuple[int, int]
@@ -124,9 +125,11 @@ def citation(q: Question) -> str:
 
     ``QE n° 101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011,
     p. 2121 ; réponse JO du 14 juin 2011, p. 6264``.  Parts the record lacks
-    (author, page, answer) are left out rather than guessed.
+    (author, page, answer) are left out rather than guessed.  French spacing, as the
+    exports print it: a non-breaking space after « n° » and « p. », a narrow one before « ; »
+    (what is copied and what the PDF dossier prints read the same).
     """
-    head = f"{q.type} n° {q.number}" if q.number is not None else q.uid
+    head = f"{q.type} n°{NBSP}{q.number}" if q.number is not None else q.uid
     if q.author:
         head += f" de {q.author}"
     if q.legislature:
@@ -136,14 +139,14 @@ def citation(q: Question) -> str:
         chamber = CHAMBER_LABELS.get(q.chamber, q.chamber)
         published = f"JO {chamber} du {format_date_fr(q.question_date)}"
         if q.question_page:
-            published += f", p. {q.question_page}"
+            published += f", p.{NBSP}{q.question_page}"
         parts.append(published)
     text = ", ".join(parts)
     if q.answer_date:
         answer = f"réponse JO du {format_date_fr(q.answer_date)}"
         if q.answer_page:
-            answer += f", p. {q.answer_page}"
-        text += f" ; {answer}"
+            answer += f", p.{NBSP}{q.answer_page}"
+        text += f"{NNBSP}; {answer}"
     return text
 
 

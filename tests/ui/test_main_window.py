@@ -28,8 +28,8 @@ from ui.helpers import START_TIMEOUT, TIMEOUT, TODAY, open_window, search, shown
 
 BOUSQUET = "QANR5L13QE101851"
 CITATION = (
-    "QE n° 101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011, p. 2121 ; "
-    "réponse JO du 14 juin 2011, p. 6264"
+    "QE n°\u00a0101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011, p.\u00a02121\u202f; "
+    "réponse JO du 14 juin 2011, p.\u00a06264"
 )
 
 

@@ -59,9 +59,10 @@ def visible_text(fragment: str) -> str:
 
 
 def test_citation_has_the_format_of_the_issue() -> None:
+    # French spacing: no-break after « n° » and « p. », a narrow no-break space before « ; ».
     assert citation(bousquet()) == (
-        "QE n° 101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011, p. 2121 ; "
-        "réponse JO du 14 juin 2011, p. 6264"
+        "QE n°\u00a0101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011, p.\u00a02121\u202f; "
+        "réponse JO du 14 juin 2011, p.\u00a06264"
     )
 
 
@@ -69,13 +70,16 @@ def test_citation_of_a_pending_question_has_no_answer_part() -> None:
     q = bousquet(status="pending", answer_date=None, answer_page=None, answer_text=None)
     assert (
         citation(q)
-        == "QE n° 101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011, p. 2121"
+        == "QE n°\u00a0101851 de Mme Danielle Bousquet (13e législature), JO AN du 8 mars 2011, p.\u00a02121"
     )
 
 
 def test_citation_leaves_out_what_the_record_lacks() -> None:
     q = bousquet(type="QG", number=6, legislature=16, author=None, question_page=None, answer_page=None)
-    assert citation(q) == "QG n° 6 (16e législature), JO AN du 8 mars 2011 ; réponse JO du 14 juin 2011"
+    assert (
+        citation(q)
+        == "QG n°\u00a06 (16e législature), JO AN du 8 mars 2011\u202f; réponse JO du 14 juin 2011"
+    )
 
 
 def test_key_data_gives_dates_with_pages_in_french() -> None:
