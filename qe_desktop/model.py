@@ -206,6 +206,8 @@ class Changes:
     import_report: ImportReport | None = None
     #: What the user must read although the operation went through (French): a corpus found missing.
     notices: tuple[str, ...] = ()
+    #: What it changed in the user's own database (annotations re-anchored, an edit saved).
+    user: UserChanges = field(default_factory=lambda: UserChanges())
 
     @classmethod
     def of_import(cls, report: ImportReport) -> Changes:
@@ -225,6 +227,7 @@ class Changes:
             or self.questions_removed
             or self.reference_data_changed
             or self.index_rebuilt
+            or not self.user.empty
         )
 
 

@@ -37,6 +37,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from qe_desktop.annotations.searching import SearchAnnotations
+from qe_desktop.annotations.store import UserStoreError
 from qe_desktop.corpus import import_and_index, import_sample
 from qe_desktop.folder import DataFolderError, Holder, WriterLock, lost_corpus, open_folder, remember_import
 from qe_desktop.jobs import CancelFn, Cancelled, Operation, ProgressFn
@@ -59,7 +60,7 @@ from qe_desktop.ui.results_model import ResultRow
 log = logging.getLogger(__name__)
 
 #: Known problems: their message (French) is shown as is; anything else is a bug, logged with its traceback.
-KNOWN_ERRORS: tuple[type[Exception], ...] = (StoreError, SearchIndexError, DataFolderError, OSError)
+KNOWN_ERRORS: tuple[type[Exception], ...] = (StoreError, SearchIndexError, DataFolderError, UserStoreError, OSError)
 
 
 def user_message(exc: BaseException, paths: DataPaths) -> str:
