@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QKeySequence,
     QResizeEvent,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qe_desktop.annotations.edits import Edit
 from qe_desktop.labels import ordinal, status_label
 from qe_desktop.model import Changes, SearchRequest
 from qe_desktop.paths import DataPaths
@@ -58,6 +60,7 @@ from qe_desktop.ui.reader import Reader
 from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
+from qe_desktop.ui.user_writer import EditCommand, UserState, UserWriter
 from qe_desktop.ui.workers import (
     CorpusState,
     CorpusStatus,
@@ -195,6 +198,10 @@ class MainWindow(QMainWindow):
     job_finished = Signal()  # the writer's job ended (done, failed or cancelled)
     import_reported = Signal(object)  # ImportReport, once the dialog shows it
     error_shown = Signal(str)  # a French message shown to the user
+    #: The user's own work changed (model.UserChanges): an edit saved, undone, annotations re-anchored.
+    user_changed = Signal(object)
+    #: The user's database is open (workers' UserState): panels may read it.
+    user_ready = Signal(object)
 
     def __init__(self, paths: DataPaths, *, today: date | None = None) -> None:
         super().__init__()
@@ -206,6 +213,11 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.writes = CorpusWriter(paths, self)
+        #: The writer of the user's own work (annotations, dossiers, saved searches): its own thread.
+        self.user_writes = UserWriter(paths, self)
+        self.user_state: UserState | None = None
+        #: Every action on the user's own work in this session (Ctrl+Z, Ctrl+Maj+Z).
+        self.undo_stack = QUndoStack(self)
         self.reads = ReadJobs(paths, self)
         self.reads.today = today
         self.index_ready = False
@@ -507,7 +519,27 @@ class MainWindow(QMainWindow):
             if isinstance(button, QToolButton):
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
 
+    def _build_undo_actions(self) -> None:
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Annuler")
+        self.act_undo.setObjectName("undo")
+        self.act_undo.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Rétablir")
+        self.act_redo.setObjectName("redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addActions([self.act_undo, self.act_redo])
+
+    def do_edit(self, edit: Edit, text: str) -> None:
+        """Commit an action on the user's own work, undoably (``text``: what Ctrl+Z undoes, French)."""
+        if self.user_state is not None and self.user_state.readonly_reason:
+            self.show_error(
+                f"Rien ne peut être enregistré : dossier de données en lecture seule "
+                f"({self.user_state.readonly_reason})."
+            )
+            return
+        self.undo_stack.push(EditCommand(self.user_writes, edit, text))
+
     def _build_menus(self) -> None:
+        self._build_undo_actions()
         menu = self.menuBar()
         files = menu.addMenu("&Fichier")
         files.addActions([self.act_import, self.act_import_folder])
@@ -516,6 +548,8 @@ class MainWindow(QMainWindow):
         files.addSeparator()
         files.addAction(self.act_quit)
         edit = menu.addMenu("&Édition")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
         edit.addActions([self.act_copy_reference, self.act_find, self.act_focus_search, self.act_results])
         view = menu.addMenu("&Affichage")
         view.addActions([self.act_next_match, self.act_previous_match])
@@ -551,6 +585,7 @@ class MainWindow(QMainWindow):
         self.writes.operation_started.connect(self.on_writes_operation_started)
         self.writes.progressed.connect(self.on_writes_progressed)
         self.writes.operation_finished.connect(self.on_writes_operation_finished)
+        self.user_writes.operation_finished.connect(self.on_user_writes_operation_finished)
         self.reads.search_finished.connect(self.on_reads_search_finished)
         self.reads.question_loaded.connect(self.on_reads_question_loaded)
         self.reads.similar_found.connect(self.on_reads_similar_found)
@@ -606,6 +641,7 @@ class MainWindow(QMainWindow):
         """Open the data folder (off the GUI thread): sample import if empty, index check."""
         self.statusBar().showMessage("Ouverture du dossier de données…")
         self.writes.open(sample_if_empty=True)
+        self.user_writes.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
@@ -623,6 +659,7 @@ class MainWindow(QMainWindow):
         # Readers first: they search the index that the writer closes.
         self.reads.shutdown()
         self.writes.shutdown()
+        self.user_writes.shutdown()
 
     # -- the data folder ----------------------------------------------------------------
 
@@ -779,9 +816,30 @@ class MainWindow(QMainWindow):
         if shown is not None:
             self.import_reported.emit(shown)
 
+    def on_user_writes_operation_finished(self, done: OperationDone) -> None:
+        """Every operation on the user's own work ends here: what it changed fanned out, errors said."""
+        if isinstance(done.state, UserState):
+            opened = self.user_state is None or not self.user_state.ready
+            self.user_state = done.state
+            if opened and done.state.ready:
+                self.user_ready.emit(done.state)
+        if done.error:
+            if done.name == "user-edit":
+                # The undo history no longer matches the database: start it anew.
+                self.undo_stack.clear()
+            self.show_error(done.error)
+        for notice in done.changes.notices:
+            self.show_error(notice)
+        if not done.changes.user.empty:
+            self.user_changed.emit(done.changes.user)
+
     def apply_changes(self, changes: Changes) -> None:
         """Fan out what an operation changed: the results, the question shown."""
         self.say_index_rebuilt(changes)
+        changed = changes.questions_added + changes.questions_updated + changes.questions_removed
+        if changed:
+            # Texts changed: annotations are placed again on them (their own writer's thread).
+            self.user_writes.reanchor(changed)
         if changes.empty:
             return
         self._open_first_hit = self.current_uid is None

@@ -1,0 +1,484 @@
+"""The PDF dossier, laid out with reportlab's Platypus (the engine's choice: see the README).
+
+A4; the fonts shipped in ``resources/fonts`` (Noto, SIL OFL), embedded as
+subsets, so that the PDF reads the same on any machine; French hyphenation
+(pyphen) and French spacing.  A cover page; a table of contents with page
+numbers and a PDF outline with one entry per question; for each question its
+heading, the citation line (the reader's « Copier la référence »), the key data,
+the question and the answer with the highlights in their colours, notes as
+numbered endnotes tied to their passage by a mark, a link to the official page;
+a running header (the dossier's title) and « page X / Y ».
+
+The file appears complete or not at all: it is written beside the target under
+another name, then renamed over it (see :func:`qe_desktop.export.write`).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from qe_desktop import __version__
+from qe_desktop.dates import format_date_fr
+from qe_desktop.export.content import COLOUR_HEX, Block, ExportDocument, ExportQuestion, Note, Run
+from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn
+from qe_desktop.paths import resources_dir
+from qe_desktop.typography import NBSP, french
+
+SERIF = "QESerif"
+SANS = "QESans"
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 2.3 * cm
+MARGIN_TOP = 2.4 * cm
+MARGIN_BOTTOM = 2.2 * cm
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+INK = colors.HexColor("#1d1d1f")
+QUIET = colors.HexColor("#5f6368")
+RULE = colors.HexColor("#c9ccd1")
+LINK = colors.HexColor("#1a5fb4")
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the shipped fonts with reportlab (once per process)."""
+    folder = resources_dir() / "fonts"
+    faces = {
+        SERIF: "NotoSerif-Regular.ttf",
+        f"{SERIF}-Bold": "NotoSerif-Bold.ttf",
+        f"{SERIF}-Italic": "NotoSerif-Italic.ttf",
+        f"{SERIF}-BoldItalic": "NotoSerif-BoldItalic.ttf",
+        SANS: "NotoSans-Regular.ttf",
+        f"{SANS}-Bold": "NotoSans-Bold.ttf",
+    }
+    for name, file in faces.items():
+        pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+    pdfmetrics.registerFontFamily(
+        SERIF, normal=SERIF, bold=f"{SERIF}-Bold", italic=f"{SERIF}-Italic", boldItalic=f"{SERIF}-BoldItalic"
+    )
+    pdfmetrics.registerFontFamily(
+        SANS, normal=SANS, bold=f"{SANS}-Bold", italic=SANS, boldItalic=f"{SANS}-Bold"
+    )
+
+
+@functools.cache
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    body = ParagraphStyle(
+        "body",
+        fontName=SERIF,
+        fontSize=10.5,
+        leading=15,
+        alignment=TA_JUSTIFY,
+        textColor=INK,
+        spaceAfter=6,
+        hyphenationLang="fr",
+        embeddedHyphenation=1,
+        uriWasteReduce=0.3,
+    )
+    return {
+        "body": body,
+        "context": ParagraphStyle("context", parent=body, textColor=QUIET),
+        "cover_title": ParagraphStyle(
+            "cover_title", fontName=f"{SERIF}-Bold", fontSize=26, leading=32, textColor=INK, spaceAfter=14
+        ),
+        "cover_kind": ParagraphStyle(
+            "cover_kind", fontName=SANS, fontSize=11, leading=14, textColor=QUIET, spaceAfter=28
+        ),
+        "cover_line": ParagraphStyle("cover_line", fontName=SERIF, fontSize=11, leading=16, textColor=INK),
+        "cover_description": ParagraphStyle(
+            "cover_description", parent=body, fontSize=11, leading=16, spaceBefore=18
+        ),
+        "section": ParagraphStyle(
+            "section", fontName=f"{SANS}-Bold", fontSize=15, leading=19, textColor=INK, spaceAfter=12
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            fontName=f"{SERIF}-Bold",
+            fontSize=14.5,
+            leading=18.5,
+            textColor=INK,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "title": ParagraphStyle(
+            "title", fontName=SANS, fontSize=8.5, leading=11, textColor=QUIET, spaceAfter=2, keepWithNext=1
+        ),
+        "citation": ParagraphStyle(
+            "citation",
+            fontName=f"{SERIF}-Italic",
+            fontSize=9.5,
+            leading=13,
+            textColor=INK,
+            spaceAfter=8,
+            keepWithNext=1,
+        ),
+        "pane": ParagraphStyle(
+            "pane",
+            fontName=f"{SANS}-Bold",
+            fontSize=10.5,
+            leading=14,
+            textColor=INK,
+            spaceBefore=10,
+            spaceAfter=2,
+        ),
+        "meta": ParagraphStyle(
+            "meta", fontName=SANS, fontSize=8, leading=11, textColor=QUIET, spaceAfter=6, keepWithNext=1
+        ),
+        "key_label": ParagraphStyle(
+            "key_label", fontName=f"{SANS}-Bold", fontSize=7.8, leading=10, textColor=QUIET
+        ),
+        "key_value": ParagraphStyle("key_value", fontName=SERIF, fontSize=8.6, leading=11, textColor=INK),
+        "cell": ParagraphStyle("cell", fontName=SANS, fontSize=7.6, leading=9.6, textColor=INK),
+        "cell_head": ParagraphStyle(
+            "cell_head", fontName=f"{SANS}-Bold", fontSize=7.6, leading=9.6, textColor=INK
+        ),
+        "note": ParagraphStyle(
+            "note",
+            fontName=SERIF,
+            fontSize=9,
+            leading=12.5,
+            textColor=INK,
+            leftIndent=16,
+            firstLineIndent=-16,
+            spaceAfter=4,
+            hyphenationLang="fr",
+        ),
+        "toc": ParagraphStyle("toc", fontName=SERIF, fontSize=10, leading=13.5, leftIndent=0, rightIndent=30),
+        "legend": ParagraphStyle("legend", fontName=SANS, fontSize=9, leading=12, textColor=INK),
+        "missing": ParagraphStyle("missing", parent=body, fontName=f"{SERIF}-Italic", textColor=QUIET),
+    }
+
+
+def _esc(text: str) -> str:
+    return html.escape(french(text), quote=False)
+
+
+def _markup(runs: Sequence[Run], *, highlights: bool = True) -> str:
+    """Paragraph markup for runs: highlights as coloured backgrounds, note numbers as superscripts."""
+    out: list[str] = []
+    for run in runs:
+        text = _esc(run.text).replace("\n", "<br/>")
+        if run.context:
+            text = f'<font color="{QUIET.hexval()}">{text}</font>'
+        if highlights and run.colour is not None:
+            text = f'<span backColor="{COLOUR_HEX.get(run.colour, "#ffe066")}">{text}</span>'
+        out.append(text)
+        for number in run.notes:
+            out.append(f'<super rise="3" size="7"><font color="{LINK.hexval()}">{number}</font></super>')
+    return "".join(out)
+
+
+# -- the document template -----------------------------------------------------------------
+
+
+class _Heading(Paragraph):
+    """A question's heading: an outline entry and a line of the table of contents where it lands."""
+
+    def __init__(self, text: str, style: ParagraphStyle, key: str, plain: str) -> None:
+        super().__init__(text, style)
+        self.key = key
+        self.plain = plain
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that writes « page X / Y » on every page once Y is known (at the end)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            if self._pageNumber > 1:  # not on the cover
+                self.setFont(SANS, 8)
+                self.setFillColor(QUIET)
+                self.drawCentredString(
+                    PAGE_WIDTH / 2, MARGIN_BOTTOM - 1.1 * cm, f"page {self._pageNumber} / {total}"
+                )
+            super().showPage()
+        super().save()
+
+
+class _Dossier(BaseDocTemplate):
+    def __init__(
+        self, path: Path, document: ExportDocument, progress: ProgressFn, cancelled: CancelFn
+    ) -> None:
+        super().__init__(
+            str(path),
+            pagesize=A4,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=document.title,
+            author=document.author or "QE Desktop",
+            subject=document.source,
+            creator=f"QE Desktop {__version__}",
+            lang="fr-FR",
+            # Not Helvetica, which would be named in the PDF without being embedded.
+            initialFontName=SERIF,
+            initialFontSize=10,
+        )
+        self.document = document
+        self.progress = progress
+        self.cancelled = cancelled
+        self.placed = 0
+        frame = Frame(
+            MARGIN_X, MARGIN_BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="text"
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(id="cover", frames=[frame]),
+                PageTemplate(id="body", frames=[frame], onPage=self._header),
+            ]
+        )
+
+    def _header(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(SANS, 8)
+        canvas.setFillColor(QUIET)
+        y = PAGE_HEIGHT - MARGIN_TOP + 0.9 * cm
+        canvas.drawString(MARGIN_X, y, _shorten(self.document.title, 90))
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, y, format_date_fr(self.document.made_on.isoformat()))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, y - 4, PAGE_WIDTH - MARGIN_X, y - 4)
+        canvas.restoreState()
+
+    def beforeDocument(self) -> None:
+        self.placed = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, _Heading):
+            self.canv.bookmarkPage(flowable.key)
+            self.canv.addOutlineEntry(flowable.plain, flowable.key, level=0, closed=True)
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page, flowable.key))
+            self.placed += 1
+            total = len(self.document.questions)
+            self.progress(self.placed, total, f"Mise en page : {self.placed} / {total} questions")
+            if self.cancelled():
+                raise Cancelled
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+# -- the story -------------------------------------------------------------------------------
+
+
+def _cover(document: ExportDocument) -> list[Flowable]:
+    s = styles()
+    count = len(document.questions)
+    lines = [
+        f"Le {format_date_fr(document.made_on.isoformat())}",
+        f"{count} question{'s' if count > 1 else ''}"
+        + (f", {document.notes} note{'s' if document.notes > 1 else ''}" if document.notes else ""),
+        document.source,
+    ]
+    if document.author:
+        lines.insert(1, f"Préparé par {document.author}")
+    story: list[Flowable] = [
+        Spacer(1, 5.5 * cm),
+        Paragraph(_esc(document.title), s["cover_title"]),
+        Paragraph("Dossier de questions écrites — Assemblée nationale", s["cover_kind"]),
+    ]
+    story += [Paragraph(_esc(line), s["cover_line"]) for line in lines if line]
+    if document.description.strip():
+        for para in document.description.strip().split("\n\n"):
+            story.append(Paragraph(_esc(para.strip()).replace("\n", "<br/>"), s["cover_description"]))
+    return story
+
+
+def _contents(document: ExportDocument) -> list[Flowable]:
+    s = styles()
+    toc = TableOfContents(dotsMinLevel=0)
+    toc.levelStyles = [s["toc"]]
+    story: list[Flowable] = [Paragraph("Sommaire", s["section"]), toc]
+    if document.legend:
+        story += [Spacer(1, 0.8 * cm), Paragraph("Légende des surlignages", s["pane"]), _legend(document)]
+    return story
+
+
+def _legend(document: ExportDocument) -> Table:
+    s = styles()
+    rows = [["", Paragraph(_esc(c.meaning), s["legend"])] for c in document.legend]
+    table = Table(rows, colWidths=[0.9 * cm, TEXT_WIDTH - 0.9 * cm], hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for i, c in enumerate(document.legend):
+        commands.append(("BACKGROUND", (0, i), (0, i), colors.HexColor(COLOUR_HEX.get(c.number, "#ffe066"))))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _key_data(item: ExportQuestion) -> Table:
+    s = styles()
+    rows = []
+    for datum in item.key_data:
+        value = _esc(datum.value)
+        if datum.href:
+            value = f'<a href="{html.escape(datum.href, quote=True)}" color="{LINK.hexval()}">{value}</a>'
+        rows.append([Paragraph(_esc(datum.label), s["key_label"]), Paragraph(value, s["key_value"])])
+    table = Table(rows, colWidths=[3.6 * cm, TEXT_WIDTH - 3.6 * cm], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
+            ]
+        )
+    )
+    return table
+
+
+def _block(block: Block, highlights: bool) -> Flowable:
+    s = styles()
+    if not block.rows:
+        style = s["body"]
+        if block.label:
+            prefix = f'<font name="{SANS}-Bold" size="8" color="{QUIET.hexval()}">{_esc(block.label)}{NBSP}: </font>'
+            return Paragraph(prefix + _markup(block.runs, highlights=highlights), style)
+        return Paragraph(_markup(block.runs, highlights=highlights), style)
+    header, *rest = block.rows
+    width = max(len(header), 1)
+    data = [[Paragraph(_markup(cell, highlights=highlights), s["cell_head"]) for cell in header]]
+    data += [[Paragraph(_markup(cell, highlights=highlights), s["cell"]) for cell in row] for row in rest]
+    # A wide first column (the item's name), the figures sharing the rest.
+    first = min(0.34, 1.8 / (width + 1)) * TEXT_WIDTH if width > 2 else TEXT_WIDTH / width
+    others = (TEXT_WIDTH - first) / (width - 1) if width > 1 else TEXT_WIDTH
+    table = Table(data, colWidths=[first] + [others] * (width - 1), repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def _note(note: Note) -> Paragraph:
+    s = styles()
+    text = f'<font color="{LINK.hexval()}">{note.number}.</font>{NBSP}'
+    if note.orphan:
+        text += f"<i>Passage introuvable dans le texte actuel</i>{NBSP}: "
+    elif note.quote is None:
+        text += f"<i>Sur la question</i>{NBSP}: "
+    if note.quote:
+        swatch = COLOUR_HEX.get(note.colour or 0)
+        quote = f"« {_shorten(note.quote, 160)} »"
+        text += f'<span backColor="{swatch}">{_esc(quote)}</span> — ' if swatch else f"{_esc(quote)} — "
+    text += _esc(note.text).replace("\n\n", "<br/><br/>").replace("\n", "<br/>") if note.text else ""
+    if note.tags:
+        text += f' <font color="{QUIET.hexval()}">({_esc(", ".join(note.tags))})</font>'
+    return Paragraph(text, s["note"])
+
+
+def _pane(label: str) -> list[Flowable]:
+    """A pane's heading, moved to the next page rather than left alone at the bottom of one."""
+    return [CondPageBreak(3 * cm), Paragraph(label, styles()["pane"])]
+
+
+def _question(item: ExportQuestion, index: int, document: ExportDocument) -> list[Flowable]:
+    s = styles()
+    options = document.options
+    q = item.question
+    story: list[Flowable] = [
+        _Heading(_esc(item.heading), s["heading"], f"q{index}", _shorten(item.heading, 120)),
+        Paragraph(_esc(item.title), s["title"]),
+        Paragraph(_esc(item.citation), s["citation"]),
+    ]
+    if item.key_data:
+        story += [_key_data(item), Spacer(1, 6)]
+    if item.excerpts:
+        story += _pane("Extraits")
+        story += [_block(b, options.highlights) for b in item.excerpts]
+    elif not options.excerpts_only:
+        story += _pane("Question")
+        if item.question_blocks:
+            story += [_block(b, options.highlights) for b in item.question_blocks]
+        else:
+            story.append(Paragraph("Texte de la question non disponible dans le corpus.", s["missing"]))
+        if options.answer:
+            story += _pane("Réponse")
+            if item.answer_meta:
+                story.append(Paragraph(_esc(item.answer_meta), s["meta"]))
+            if item.answer_blocks:
+                story += [_block(b, options.highlights) for b in item.answer_blocks]
+            else:
+                missing = (
+                    "Pas de réponse publiée."
+                    if q.status != "answered"
+                    else "Texte de la réponse non disponible."
+                )
+                story.append(Paragraph(missing, s["missing"]))
+    if item.notes:
+        story += _pane("Notes")
+        story += [_note(n) for n in item.notes]
+    if item.url:
+        url = html.escape(item.url, quote=True)
+        story.append(
+            Paragraph(
+                f'Page officielle{NBSP}: <a href="{url}" color="{LINK.hexval()}">{html.escape(item.url)}</a>',
+                s["meta"],
+            )
+        )
+    return story
+
+
+def write_pdf(document: ExportDocument, path: Path, progress: ProgressFn, cancelled: CancelFn) -> None:
+    """Lay ``document`` out into a PDF at ``path`` (the caller renames it into place)."""
+    register_fonts()
+    story: list[Flowable] = [*_cover(document), NextPageTemplate("body"), PageBreak()]
+    story += _contents(document)
+    for index, item in enumerate(document.questions):
+        if cancelled():
+            raise Cancelled
+        story += [PageBreak(), *_question(item, index, document)]
+    doc = _Dossier(path, document, progress, cancelled)
+    doc.multiBuild(story, canvasmaker=_NumberedCanvas)
