@@ -42,12 +42,20 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import IndexingFlowable
+from reportlab.platypus.doctemplate import IndexingFlowable, LayoutError
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from qe_desktop import __version__
 from qe_desktop.dates import format_date_fr
-from qe_desktop.export.content import COLOUR_HEX, Block, ExportDocument, ExportQuestion, Note, Run
+from qe_desktop.export.content import (
+    COLOUR_HEX,
+    Block,
+    ExportDocument,
+    ExportError,
+    ExportQuestion,
+    Note,
+    Run,
+)
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn
 from qe_desktop.paths import resources_dir
 from qe_desktop.typography import NBSP, french
@@ -212,6 +220,32 @@ class _Heading(Paragraph):
         super().__init__(text, style)
         self.key = key
         self.plain = plain
+
+
+class _Text(Paragraph):
+    """A paragraph of the sources' text or a note: hyphenated, unless that breaks the page split.
+
+    reportlab 5.1 can split a hyphenated paragraph that holds inline markup (a
+    highlight, a note's mark) into a first part taller than the room left, which
+    ends the whole export in a LayoutError; that paragraph is then split again
+    without hyphenation.
+    """
+
+    def __init__(self, markup: str | None, style: ParagraphStyle, **kwargs: Any) -> None:
+        # reportlab makes the parts of a split as instances of this class, from fragments (no markup).
+        super().__init__(markup, style, **kwargs)
+        self.markup = markup
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(available_width, available_height)
+        if len(parts) == 2 and self.style.hyphenationLang:
+            _, height = parts[0].wrap(available_width, available_height)
+            if height > available_height:
+                if not self.markup:
+                    return []  # a part of a paragraph: it goes whole to the next page
+                plain = ParagraphStyle(f"{self.style.name}-plain", parent=self.style, hyphenationLang="")
+                parts = Paragraph(self.markup, plain).split(available_width, available_height)
+        return parts
 
 
 class _PageTotal(IndexingFlowable):
@@ -405,8 +439,8 @@ def _block(block: Block, highlights: bool) -> Flowable:
         style = s["body"]
         if block.label:
             prefix = f'<font name="{SANS}-Bold" size="8" color="{QUIET.hexval()}">{_esc(block.label)}{NBSP}: </font>'
-            return Paragraph(prefix + _markup(block.runs, highlights=highlights), style)
-        return Paragraph(_markup(block.runs, highlights=highlights), style)
+            return _Text(prefix + _markup(block.runs, highlights=highlights), style)
+        return _Text(_markup(block.runs, highlights=highlights), style)
     header, *rest = block.rows
     width = max(len(header), 1)
     data = [[Paragraph(_markup(cell, highlights=highlights), s["cell_head"]) for cell in header]]
@@ -446,7 +480,7 @@ def _note(note: Note) -> Paragraph:
     text += _esc(note.text).replace("\n\n", "<br/><br/>").replace("\n", "<br/>") if note.text else ""
     if note.tags:
         text += f' <font color="{QUIET.hexval()}">({_esc(", ".join(note.tags))})</font>'
-    return Paragraph(text, s["note"])
+    return _Text(text, s["note"])
 
 
 def _pane(label: str) -> list[Flowable]:
@@ -511,4 +545,12 @@ def write_pdf(document: ExportDocument, path: Path, progress: ProgressFn, cancel
         if cancelled():
             raise Cancelled
         story += [PageBreak(), *_question(item, index, document)]
-    doc.multiBuild(story)
+    try:
+        doc.multiBuild(story)
+    except LayoutError as exc:
+        # The questions are laid out in order: the last heading placed is the one that failed.
+        where = document.questions[max(doc.placed - 1, 0)].question.reference if document.questions else "?"
+        raise ExportError(
+            f"La mise en page PDF de la question {where} a échoué ({str(exc).splitlines()[0]}). "
+            "Essayez l'export Markdown ou ODT de cette question, ou sans ses surlignages."
+        ) from exc

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,10 +51,13 @@ from PySide6.QtWidgets import (
 )
 
 from qe_desktop.annotations.edits import Edit
-from qe_desktop.labels import ordinal, status_label
-from qe_desktop.model import Changes, SearchRequest
+from qe_desktop.annotations.store import DEFAULT_COLOURS
+from qe_desktop.labels import facet_title, facet_value_label, ordinal, status_label
+from qe_desktop.model import Changes, ColourMeaning, SearchRequest
 from qe_desktop.paths import DataPaths
+from qe_desktop.search.index import SearchIndex
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
+from qe_desktop.ui.export_dialog import ExportChoice, ExportDialog
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
 from qe_desktop.ui.reader import Reader
 from qe_desktop.ui.results_model import ResultsModel
@@ -77,6 +80,8 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 SIMILAR_DELAY_MS = 300
+#: « Tous les résultats » exports this many questions at most (the first ones, in the search's order).
+EXPORT_MAX_RESULTS = 2000
 SAMPLE_BANNER = (
     "Le dossier de données était vide : QE Desktop y a importé le <b>corpus d'exemple</b> "
     "({count}, de vraies questions de l'Assemblée nationale) pour que vous puissiez l'essayer."
@@ -228,6 +233,7 @@ class MainWindow(QMainWindow):
         self.current_uid: str | None = None
         self.last_done: SearchDone | None = None
         self.import_dialog: ImportDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self.error_box: QMessageBox | None = None
         self._open_first_hit = True
         self._remember_next = True
@@ -400,6 +406,13 @@ class MainWindow(QMainWindow):
         self.act_reindex = self._action(
             "&Reconstruire l'index de recherche", self.rebuild_index, name="reindex"
         )
+        self.act_export = self._action(
+            "E&xporter…",
+            self.open_export_dialog,
+            "Ctrl+P",
+            name="export",
+            tip="La question, la sélection, les résultats ou un dossier en PDF, Markdown, ODT ou CSV",
+        )
         self.act_quit = self._action("&Quitter", self.close, QKeySequence.StandardKey.Quit, name="quit")
         self.act_focus_search = self._action(
             "Aller à la recherche", self.focus_search, "Ctrl+L", name="focus_search"
@@ -543,6 +556,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         files = menu.addMenu("&Fichier")
         files.addActions([self.act_import, self.act_import_folder])
+        files.addSeparator()
+        files.addAction(self.act_export)
         files.addSeparator()
         files.addAction(self.act_reindex)
         files.addSeparator()
@@ -815,6 +830,76 @@ class MainWindow(QMainWindow):
         shown = dialog.report if dialog is not None else report
         if shown is not None:
             self.import_reported.emit(shown)
+
+    # -- export ---------------------------------------------------------------------------
+
+    def export_choices(self) -> list[ExportChoice]:
+        """What can be exported now: the question shown, the results selected, all the results."""
+        choices: list[ExportChoice] = []
+        if self.current_uid is not None:
+            at = self.model.row_of(self.current_uid)
+            row = self.model.result_row(at) if at is not None else None
+            reference = f"n° {row.number_text()}" if row is not None else self.current_uid
+            heading = row.analyse if row is not None and row.analyse else f"Question {reference}"
+            choices.append(
+                ExportChoice(f"La question affichée ({reference})", (self.current_uid,), heading, "Question")
+            )
+        selected = [
+            uid
+            for index in sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+            if (uid := self.model.uid_at(index.row())) is not None
+        ]
+        if len(selected) > 1:
+            choices.append(
+                ExportChoice(
+                    f"Les {len(selected)} questions sélectionnées",
+                    tuple(selected),
+                    "Sélection de questions écrites",
+                    "Sélection dans les résultats",
+                )
+            )
+        done = self.last_done
+        index = self.reads.index
+        if done is not None and done.result is not None and done.result.total and index is not None:
+            total = min(done.result.total, EXPORT_MAX_RESULTS)
+            request = dataclasses.replace(done.request, limit=total, offset=0, snippets=False)
+            query = done.request.query.strip()
+            label = f"Tous les résultats ({total} question{'s' if total > 1 else ''})"
+            if done.result.total > total:
+                label += f", les {EXPORT_MAX_RESULTS} premiers"
+            filters = ", ".join(
+                f"{facet_title(k)} : {facet_value_label(k, v)}" for k, v in done.request.filters
+            )
+
+            def all_results(index: SearchIndex = index, request: SearchRequest = request) -> list[str]:
+                return [hit.uid for hit in index.search(request).hits]
+
+            choices.append(
+                ExportChoice(
+                    label,
+                    all_results,
+                    f"Recherche « {query} »" if query else "Questions écrites",
+                    (f"Recherche : {query}" if query else "Toutes les questions")
+                    + (f" ({filters})" if filters else ""),
+                )
+            )
+        return choices
+
+    def open_export_dialog(self, choices: Sequence[ExportChoice] | None = None) -> ExportDialog | None:
+        """The export dialog on ``choices`` (default: what :meth:`export_choices` offers)."""
+        offered = list(choices) if choices is not None else self.export_choices()
+        if not offered:
+            self.show_error("Rien à exporter : ouvrez une question ou lancez une recherche.")
+            return None
+        colours = (
+            self.user_state.colours
+            if self.user_state is not None and self.user_state.colours
+            else tuple(ColourMeaning(n, m) for n, m in enumerate(DEFAULT_COLOURS, start=1))
+        )
+        dialog = ExportDialog(self.paths, self.settings, offered, colours, parent=self)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
 
     def on_user_writes_operation_finished(self, done: OperationDone) -> None:
         """Every operation on the user's own work ends here: what it changed fanned out, errors said."""
