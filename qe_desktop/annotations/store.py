@@ -532,7 +532,9 @@ class UserStore:
         version = self._refuse_newer()
         if version == SCHEMA_VERSION:
             return
-        if self.readonly and self.path.exists():
+        # A read-only store of a file not yet written reads an empty in-memory schema instead.
+        in_memory = conn.execute("PRAGMA database_list").fetchone()[2] == ""
+        if self.readonly and self.path.exists() and not in_memory:
             if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
                 # An empty file in a read-only folder: read as empty.
                 conn.close()
