@@ -340,8 +340,9 @@ class AnnotationsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        for column, width in enumerate((150, 300, 240, 130, 130, 115)):
+        for column, width in enumerate((175, 300, 240, 130, 130, 115)):
             self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(AnnotationsModel.COL_NOTE, QHeaderView.ResizeMode.Stretch)
         self.table.clicked.connect(self.on_table_clicked)
         self.table.activated.connect(self.on_table_clicked)
         self.table.delete_pressed.connect(self.request_delete)

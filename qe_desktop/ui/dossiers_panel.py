@@ -425,8 +425,9 @@ class DossiersPanel(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((135, 300, 190, 105, 85)):
+        for column, width in enumerate((130, 250, 170, 100, 85)):
             self.items.setColumnWidth(column, width)
+        header.setSectionResizeMode(DossierItemsModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         self.items.activated.connect(self.on_items_activated)
         self.items.doubleClicked.connect(self.on_items_activated)
         self.items.remove_pressed.connect(self.remove_selected)
@@ -460,6 +461,7 @@ class DossiersPanel(QWidget):
         self.split.addWidget(top)
         self.split.addWidget(bottom)
         self.split.setStretchFactor(1, 2)
+        self.split.setSizes([140, 420])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.split)
