@@ -63,6 +63,7 @@ from qe_desktop.ui.reader import Reader
 from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
+from qe_desktop.ui.user_panels import UserPanels
 from qe_desktop.ui.user_writer import EditCommand, UserState, UserWriter
 from qe_desktop.ui.workers import (
     CorpusState,
@@ -207,6 +208,10 @@ class MainWindow(QMainWindow):
     user_changed = Signal(object)
     #: The user's database is open (workers' UserState): panels may read it.
     user_ready = Signal(object)
+    #: A highlight was clicked in the reader (annotation id): the annotations panel selects it.
+    annotation_selected = Signal(str)
+    #: An import of annotations ended (workers' OperationDone: its report in ``changes.notices``, or ``error``).
+    user_imported = Signal(object)
 
     def __init__(self, paths: DataPaths, *, today: date | None = None) -> None:
         super().__init__()
@@ -251,6 +256,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._connect()
+        self._build_user_panels()
         self._restore_settings()
 
     # -- construction -------------------------------------------------------------
@@ -268,7 +274,10 @@ class MainWindow(QMainWindow):
         self.table.setObjectName("results_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows at once: to add them to a dossier (context menu, or dragged onto one).
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -554,7 +563,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._build_undo_actions()
         menu = self.menuBar()
-        files = menu.addMenu("&Fichier")
+        files = self.menu_file = menu.addMenu("&Fichier")
         files.addActions([self.act_import, self.act_import_folder])
         files.addSeparator()
         files.addAction(self.act_export)
@@ -562,11 +571,11 @@ class MainWindow(QMainWindow):
         files.addAction(self.act_reindex)
         files.addSeparator()
         files.addAction(self.act_quit)
-        edit = menu.addMenu("&Édition")
+        edit = self.menu_edit = menu.addMenu("&Édition")
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
         edit.addActions([self.act_copy_reference, self.act_find, self.act_focus_search, self.act_results])
-        view = menu.addMenu("&Affichage")
+        view = self.menu_view = menu.addMenu("&Affichage")
         view.addActions([self.act_next_match, self.act_previous_match])
         view.addSeparator()
         view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset])
@@ -578,6 +587,10 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.act_shortcuts, self.act_query_help])
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
+
+    def _build_user_panels(self) -> None:
+        """The docks of the user's own work (annotations, dossiers, saved searches) and their actions."""
+        self.user_panels = UserPanels(self)
 
     def _connect(self) -> None:
         self.search_bar.search_requested.connect(self.on_search_bar_search_requested)
@@ -625,6 +638,9 @@ class MainWindow(QMainWindow):
             state = s.state(name)
             if state is not None:
                 splitter.restoreState(state)
+        docks = s.state("window_state")
+        if docks is not None:
+            self.restoreState(docks)
         header = s.state("results_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
@@ -643,6 +659,7 @@ class MainWindow(QMainWindow):
         for name, splitter in self._splitters().items():
             s.set_state(name, splitter.saveState())
         s.set_state("results_header", self.table.horizontalHeader().saveState())
+        s.set_state("window_state", self.saveState())
         s.vertical_reader = self.reader.vertical
         s.zoom = self.reader.zoom
         s.last_query = self.search_bar.text()
@@ -674,6 +691,7 @@ class MainWindow(QMainWindow):
         # Readers first: they search the index that the writer closes.
         self.reads.shutdown()
         self.writes.shutdown()
+        self.user_panels.shutdown()
         self.user_writes.shutdown()
 
     # -- the data folder ----------------------------------------------------------------
@@ -908,13 +926,17 @@ class MainWindow(QMainWindow):
             self.user_state = done.state
             if opened and done.state.ready:
                 self.user_ready.emit(done.state)
-        if done.error:
+        if done.name == "user-import":
+            # Its report (or why the file was refused) in a dialog of its own.
+            self.user_imported.emit(done)
+        elif done.error:
             if done.name == "user-edit":
                 # The undo history no longer matches the database: start it anew.
                 self.undo_stack.clear()
             self.show_error(done.error)
-        for notice in done.changes.notices:
-            self.show_error(notice)
+        if done.name != "user-import":
+            for notice in done.changes.notices:
+                self.show_error(notice)
         if not done.changes.user.empty:
             self.user_changed.emit(done.changes.user)
 
