@@ -223,29 +223,24 @@ class _Heading(Paragraph):
 
 
 class _Text(Paragraph):
-    """A paragraph of the sources' text or a note: hyphenated, unless that breaks the page split.
+    """A paragraph of the sources' text or of a note, whose page split always fits the room left.
 
-    reportlab 5.1 can split a hyphenated paragraph that holds inline markup (a
-    highlight, a note's mark) into a first part taller than the room left, which
-    ends the whole export in a LayoutError; that paragraph is then split again
-    without hyphenation.
+    reportlab 5.1 sometimes splits a paragraph holding inline markup (a highlight,
+    a note's mark; hyphenated or not) into a first part taller than the room it
+    was split for, which ends the whole export in a LayoutError.  Such a split is
+    made again for one line less, until its first part fits.
     """
 
-    def __init__(self, markup: str | None, style: ParagraphStyle, **kwargs: Any) -> None:
-        # reportlab makes the parts of a split as instances of this class, from fragments (no markup).
-        super().__init__(markup, style, **kwargs)
-        self.markup = markup
-
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        parts: list[Flowable] = super().split(available_width, available_height)
-        if len(parts) == 2 and self.style.hyphenationLang:
-            _, height = parts[0].wrap(available_width, available_height)
-            if height > available_height:
-                if not self.markup:
-                    return []  # a part of a paragraph: it goes whole to the next page
-                plain = ParagraphStyle(f"{self.style.name}-plain", parent=self.style, hyphenationLang="")
-                parts = Paragraph(self.markup, plain).split(available_width, available_height)
-        return parts
+        room = available_height
+        for _ in range(4):
+            parts: list[Flowable] = super().split(available_width, room)
+            if len(parts) != 2 or parts[0].wrap(available_width, available_height)[1] <= available_height:
+                return parts
+            room -= self.style.leading
+            if room < self.style.leading:
+                break
+        return []  # it goes whole to the next page
 
 
 class _PageTotal(IndexingFlowable):

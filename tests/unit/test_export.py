@@ -234,26 +234,33 @@ def test_pdftotext_reads_accents_quotes_and_citations(made: Fixture, tmp_path: P
     assert "\ufffd" not in text  # no glyph the font lacked
 
 
-def test_a_hyphenated_paragraph_with_highlights_splits_within_the_page() -> None:
-    """reportlab 5.1 splits this paragraph (a synthetic answer with two highlights and a note mark, from
-    the 1,000-question benchmark) into a first part taller than the room left: the export died of a
-    LayoutError.  The text paragraph splits it again without hyphenation."""
+@pytest.mark.parametrize("case", [0, 1])
+def test_a_paragraph_with_highlights_splits_within_the_page(case: int) -> None:
+    """reportlab 5.1 splits these paragraphs (synthetic answers with highlights and note marks, from the
+    1,000-question benchmark) into a first part taller than the room left: the export died of a
+    LayoutError.  The text paragraph splits again for one line less until its first part fits."""
     import json
 
     from reportlab.platypus import Paragraph
 
     from qe_desktop.export import pdf
 
-    case = json.loads(
+    cases = json.loads(
         (Path(__file__).parent.parent / "data" / "pdf_split_case.json").read_text(encoding="utf-8")
     )
+    found = cases[case]
     pdf.register_fonts()
-    style = pdf.styles()[case["style"]]
-    width, height = case["w"], case["h"]
-    broken = Paragraph(case["markup"], style).split(width, height)
+    style = pdf.styles()[found["style"]]
+    width, height = found["w"], found["h"]
+    broken = Paragraph(found["markup"], style).split(width, height)
     assert broken[0].wrap(width, height)[1] > height  # the bug this guards against is still there
-    parts = pdf._Text(case["markup"], style).split(width, height)
+    parts = pdf._Text(found["markup"], style).split(width, height)
     assert len(parts) == 2
     assert parts[0].wrap(width, height)[1] <= height
-    text = "".join(p.getPlainText() for p in parts)
-    assert text.replace(" ", "") == Paragraph(case["markup"], style).getPlainText().replace(" ", "")
+
+    def bare(text: str) -> str:  # without spaces and hyphens (a split may end its first part on one)
+        return re.sub(r"[\s\u00ad-]", "", text)
+
+    assert bare("".join(p.getPlainText() for p in parts)) == bare(
+        Paragraph(found["markup"], style).getPlainText()
+    )
