@@ -39,6 +39,8 @@ class ExportRequest:
     author: str = ""
     options: ExportOptions = field(default_factory=ExportOptions)
     selection: Selection | None = None
+    #: Leave out the questions gone from the corpus (a dossier's), saying so, instead of refusing.
+    skip_missing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class ExportDone:
     questions: int
     notes: int
     annotations: int
+    #: The questions left out because they are no longer in the corpus.
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +75,14 @@ def _document(
     uids: Sequence[str],
     progress: ProgressFn,
     cancelled: CancelFn,
+    missing: list[str] | None = None,
 ) -> ExportDocument:
     with CorpusStore(paths.corpus_db, readonly=True) as corpus:
+        if request.skip_missing:
+            present = corpus.get_many(list(uids))
+            if missing is not None:
+                missing.extend(u for u in uids if u not in present)
+            uids = [u for u in uids if u in present]
         user = UserStore(paths.user_db, readonly=True) if paths.user_db.exists() else None
         try:
             return build(
@@ -101,7 +111,8 @@ def run_export(
     cancelled: CancelFn = never_cancelled,
 ) -> ExportDone:
     """Write the export to ``target`` (ExportError, StoreError, UserStoreError: French; Cancelled)."""
-    document = _document(paths, request, _uids(request), progress, cancelled)
+    missing: list[str] = []
+    document = _document(paths, request, _uids(request), progress, cancelled, missing)
     written = write(document, request.fmt, target, progress=progress, cancelled=cancelled)
     return ExportDone(
         written,
@@ -109,6 +120,7 @@ def run_export(
         len(document.questions),
         document.notes,
         sum(q.annotations for q in document.questions),
+        tuple(missing),
     )
 
 

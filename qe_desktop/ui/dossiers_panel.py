@@ -368,6 +368,8 @@ class DossiersPanel(QWidget):
     question_opened = Signal(str)
     #: The dossier chosen changed (its id, '' for none).
     dossier_chosen = Signal(str)
+    #: Export this dossier (the Dossier).
+    export_requested = Signal(object)
 
     def __init__(self, reads: UserReads, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -437,6 +439,10 @@ class DossiersPanel(QWidget):
             "dossier_remove",
         )
         self.remove_button.clicked.connect(self.remove_selected)
+        self.export_button = _button(
+            "Exporter…", "Exporter le dossier choisi en PDF, Markdown, ODT ou CSV", "dossier_export"
+        )
+        self.export_button.clicked.connect(self.on_export_button_clicked)
 
         buttons = QHBoxLayout()
         buttons.setSpacing(2)
@@ -454,6 +460,7 @@ class DossiersPanel(QWidget):
         title_row = QHBoxLayout()
         title_row.addWidget(self.title, 1)
         title_row.addWidget(self.remove_button)
+        title_row.addWidget(self.export_button)
         bottom_layout.addLayout(title_row)
         bottom_layout.addWidget(self.items, 1)
         self.split = QSplitter(Qt.Orientation.Vertical)
@@ -533,6 +540,11 @@ class DossiersPanel(QWidget):
     def selected_uids(self) -> list[str]:
         rows = sorted({i.row() for i in self.items.selectionModel().selectedRows()})
         return [u for u in (self.items_model.uid_at(r) for r in rows) if u is not None]
+
+    def on_export_button_clicked(self) -> None:
+        dossier = self.current()
+        if dossier is not None:
+            self.export_requested.emit(dossier)
 
     def on_list_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         dossier = self.list_model.dossiers[current.row()] if current.isValid() else None

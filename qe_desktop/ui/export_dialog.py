@@ -11,6 +11,7 @@ with progress and Annuler.  The file appears complete or not at all.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -61,6 +62,8 @@ class ExportChoice:
     source: str
     description: str = ""
     selection: Selection | None = None
+    #: A dossier's questions: those gone from the corpus are left out (and said), not refused.
+    skip_missing: bool = False
 
 
 # -- the thread ----------------------------------------------------------------------------
@@ -373,6 +376,7 @@ class ExportDialog(QDialog):
             author=self.author.text().strip(),
             options=self.options(),
             selection=choice.selection,
+            skip_missing=choice.skip_missing,
         )
 
     # -- preview --
@@ -465,9 +469,16 @@ class ExportDialog(QDialog):
             return
         count = f"{done.questions} question{'s' if done.questions > 1 else ''}"
         notes = f", {done.notes} note{'s' if done.notes > 1 else ''}" if done.notes else ""
+        missing = ""
+        if done.missing:
+            n = len(done.missing)
+            missing = (
+                f"<br>{n} question{'s' if n > 1 else ''} absente{'s' if n > 1 else ''} du corpus, "
+                f"non exportée{'s' if n > 1 else ''} : {html.escape(', '.join(done.missing))}"
+            )
         self.message.setText(
-            f"Exporté : <b>{done.path.name}</b> ({count}{notes}) — "
-            f'<a href="open">Ouvrir</a> · <a href="folder">Afficher le dossier</a>'
+            f"Exporté : <b>{html.escape(done.path.name)}</b> ({count}{notes}) — "
+            f'<a href="open">Ouvrir</a> · <a href="folder">Afficher le dossier</a>{missing}'
         )
 
     def on_message_link(self, link: str) -> None:

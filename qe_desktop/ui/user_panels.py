@@ -28,9 +28,10 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QMessageBox, QToolButton, QWidget
 
 from qe_desktop.annotations.edits import DeleteAnnotation, Edit, MarkSearchOpened, PutDossier, PutSavedSearch
-from qe_desktop.model import SavedSearch, UserChanges
+from qe_desktop.model import Dossier, SavedSearch, UserChanges
 from qe_desktop.ui.annotations_panel import AnnotationsPanel
 from qe_desktop.ui.dossiers_panel import DossiersPanel
+from qe_desktop.ui.export_dialog import ExportChoice
 from qe_desktop.ui.saved_searches import SavedSearchesPanel
 from qe_desktop.ui.user_reads import AnnotationsFound, ExportDone, NewsFound, UserReads, UserWorkJobs
 from qe_desktop.ui.user_writer import UserState
@@ -164,6 +165,7 @@ class UserPanels(QObject):
         self.annotations.delete_requested.connect(self.on_annotations_delete_requested)
         self.dossiers.edit_requested.connect(self.on_panel_edit_requested)
         self.dossiers.question_opened.connect(self.on_dossiers_question_opened)
+        self.dossiers.export_requested.connect(self.export_dossier)
         self.searches.edit_requested.connect(self.on_panel_edit_requested)
         self.searches.run_requested.connect(self.run_search)
         self.searches.save_requested.connect(lambda: self.save_search())
@@ -346,7 +348,32 @@ class UserPanels(QObject):
         sub = menu.addMenu("Ajouter au dossier")
         sub.setObjectName("add_to_dossier_menu")
         self.add_to_dossier_menu(sub, uids)
+        menu.addSeparator()
+        export = menu.addAction("Exporter…")
+        export.setObjectName("results_export")
+        export.triggered.connect(self.export_results)
         return menu
+
+    def export_results(self) -> None:
+        """The export dialog, the selected results first when several are."""
+        choices = self.window.export_choices()
+        several = [c for c in choices if c.label.endswith("sélectionnées")]
+        self.window.open_export_dialog(several + [c for c in choices if c not in several])
+
+    def export_dossier(self, dossier: Dossier) -> None:
+        n = len(dossier.items)
+        if not n:
+            self.window.show_error(f"Le dossier « {dossier.name} » est vide : rien à exporter.")
+            return
+        choice = ExportChoice(
+            f"Le dossier « {dossier.name} » ({n} question{'s' if n > 1 else ''})",
+            tuple(dossier.items),
+            dossier.name,
+            f"Dossier « {dossier.name} »",
+            dossier.description,
+            skip_missing=True,
+        )
+        self.window.open_export_dialog([choice, *self.window.export_choices()])
 
     def on_table_context_menu_requested(self, pos: QPoint) -> None:
         menu = self.results_menu()

@@ -78,3 +78,36 @@ def test_unwritable_target_is_said(qtbot: QtBot, window: MainWindow, tmp_path: P
 def test_file_name_from_a_title() -> None:
     assert file_name("Recherche « santé / hôpital »", ".pdf") == "Recherche santé hôpital.pdf"
     assert file_name('<>:"', ".md") == "export.md"
+
+
+def test_export_a_dossier_with_a_question_gone_from_the_corpus(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from qe_desktop.annotations.edits import PutDossier
+    from qe_desktop.annotations.store import UserStore
+
+    uid = window.current_uid
+    assert uid is not None
+    qtbot.waitUntil(lambda: window.user_state is not None and window.user_state.ready, timeout=TIMEOUT)
+    with UserStore(window.paths.user_db, readonly=True) as store:
+        dossier = replace(store.new_dossier("Pour le député", "Réunion du mardi"), items=(uid, "QANR5L99QE1"))
+    with qtbot.waitSignal(window.user_changed, timeout=TIMEOUT):
+        window.do_edit(PutDossier(dossier), "Créer le dossier")
+    window.user_panels.export_dossier(dossier)
+    dialog = window.export_dialog
+    assert dialog is not None
+    assert dialog.what.currentText() == "Le dossier « Pour le député » (2 questions)"
+    assert dialog.description.toPlainText() == "Réunion du mardi"
+    target = tmp_path / "dossier.md"
+    dialog.format.setCurrentIndex(dialog.format.findData("md"))
+    with qtbot.waitSignal(dialog.jobs.exported, timeout=60_000) as exported:
+        dialog.start_export(dialog.request(), target)
+    done, error = exported.args
+    assert error is None, error
+    assert done.questions == 1
+    assert done.missing == ("QANR5L99QE1",)
+    assert "QANR5L99QE1" in dialog.message.text()
+    assert target.read_text(encoding="utf-8").startswith("# Pour le député")
+    dialog.close()
