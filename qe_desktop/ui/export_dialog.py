@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -219,9 +219,9 @@ class ExportDialog(QDialog):
         kept = self._setting("colours", "1,2,3,4,5").split(",")
         for c in colours:
             box = QCheckBox(c.meaning)
-            box.setStyleSheet(
-                f"QCheckBox::indicator:checked {{ background: {COLOUR_HEX.get(c.number, '#ffe066')}; }}"
-            )
+            swatch = QPixmap(14, 14)
+            swatch.fill(QColor(COLOUR_HEX.get(c.number, "#ffe066")))
+            box.setIcon(QIcon(swatch))
             box.setChecked(str(c.number) in kept)
             self.colour_boxes[c.number] = box
             colours_layout.addWidget(box)

@@ -860,7 +860,12 @@ class MainWindow(QMainWindow):
             reference = f"n° {row.number_text()}" if row is not None else self.current_uid
             heading = row.analyse if row is not None and row.analyse else f"Question {reference}"
             choices.append(
-                ExportChoice(f"La question affichée ({reference})", (self.current_uid,), heading, "Question")
+                ExportChoice(
+                    f"La question affichée ({reference})",
+                    (self.current_uid,),
+                    heading,
+                    f"Question {reference}",
+                )
             )
         selected = [
             uid
