@@ -532,7 +532,9 @@ class UserStore:
         version = self._refuse_newer()
         if version == SCHEMA_VERSION:
             return
-        if self.readonly and self.path.exists():
+        on_disk = any(row[1] == "main" and row[2] for row in conn.execute("PRAGMA database_list"))
+        if self.readonly and on_disk:
+            # (An in-memory stand-in is migrated below like a new database.)
             if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
                 # An empty file in a read-only folder: read as empty.
                 conn.close()

@@ -68,7 +68,8 @@ class TagCompleter(QCompleter):
     """Completes the tag being typed (the one after the last comma), keeping those before it."""
 
     def __init__(self, tags: Sequence[str], parent: QObject | None = None) -> None:
-        super().__init__(QStringListModel(list(tags)), parent)
+        super().__init__(parent)
+        self.setModel(QStringListModel(list(tags), self))  # parented: kept alive with the completer
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)

@@ -402,6 +402,8 @@ class ReadingPane(QTextBrowser):
             if where.start is None or where.end is None:
                 continue
             start, end = pane_map.to_document(where.start, where.end)
+            while end > start and raw[end - 1] == NOTE_MARK:  # the mark after it is not the passage
+                end -= 1
             self.drawn.append(DrawnAnnotation(start, end, p))
 
     def selected_passage(self) -> tuple[int, int] | None:
