@@ -279,8 +279,10 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        for column, width in enumerate((110, 135, 220, 360, 170, 115, 70)):
+        for column, width in enumerate((110, 135, 220, 360, 170, 115, 70, 62, 160)):
             self.table.setColumnWidth(column, width)
+        # The user's annotations right after the number, where the eye starts reading a row.
+        header.moveSection(ResultsModel.COL_MARKS, 1)
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
 

@@ -139,23 +139,26 @@ _marks_icons: dict[tuple[int, ...], QIcon] = {}
 
 
 def marks_icon(colours: tuple[int, ...]) -> QIcon:
-    """Small dots of an annotated question's highlight colours (one grey dot for notes only)."""
+    """A dot shared out between an annotated question's highlight colours (grey: notes only)."""
     key = colours or (0,)
     icon = _marks_icons.get(key)
     if icon is None:
         icon = QIcon()
-        for height in (12, 16, 24):
-            dot = height * 0.6
-            step = dot * 0.75
-            width = int(dot + step * (len(key) - 1) + height * 0.4) + 1
-            pixmap = QPixmap(width, height)
+        for size in (12, 16, 24):
+            pixmap = QPixmap(size, size)
             pixmap.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(QColor("#6b6b6b"))
+            margin = size / 8
+            rect = QRectF(margin, margin, size - 2 * margin, size - 2 * margin)
+            step = 360 * 16 // len(key)
             for i, colour in enumerate(key):
                 painter.setBrush(QColor(HIGHLIGHT_COLOURS.get(colour, HIGHLIGHT_COLOURS[0])))
-                painter.drawEllipse(QRectF(height * 0.2 + i * step, (height - dot) / 2, dot, dot))
+                if len(key) == 1:
+                    painter.drawEllipse(rect)
+                else:
+                    painter.drawPie(rect, 90 * 16 - i * step, -step)
             painter.end()
             icon.addPixmap(pixmap)
         _marks_icons[key] = icon

@@ -107,7 +107,8 @@ def test_a_selection_highlighted_with_key_2_is_saved_drawn_and_still_there_after
 
     [annotation] = stored(data_paths)
     assert annotation.colour == 2
-    assert annotation.anchor is not None and annotation.anchor.exact == WORDS
+    assert annotation.anchor is not None
+    assert annotation.anchor.exact == WORDS
     pane = window.reader.question_pane
     assert drawn_text(pane) == [(WORDS, 2)]
     assert background_at(pane, pane.drawn[0].start) == HIGHLIGHT_COLOURS[2]
@@ -145,7 +146,8 @@ def test_a_selection_across_paragraphs_line_breaks_and_no_break_spaces_is_the_ex
 ) -> None:
     open_uid(qtbot, window, TABLE_UID)
     shown = window.reader.shown
-    assert shown is not None and shown.question.answer_text is not None
+    assert shown is not None
+    assert shown.question.answer_text is not None
     text = shown.question.answer_text
     pane = window.reader.answer_pane
     # From the first paragraph into the table: a blank line, line breaks, « 194 588 » with a NBSP.
@@ -161,7 +163,8 @@ def test_a_selection_across_paragraphs_line_breaks_and_no_break_spaces_is_the_ex
     [annotation] = stored(data_paths, TABLE_UID)
     assert annotation.anchor is not None
     assert annotation.anchor.exact == text[start:end]
-    assert "\n\n" in annotation.anchor.exact and "\u00a0" in annotation.anchor.exact
+    assert "\n\n" in annotation.anchor.exact
+    assert "\u00a0" in annotation.anchor.exact
     assert annotation.anchor.pane == "answer"
 
 
@@ -189,7 +192,9 @@ def test_n_opens_the_note_editor_note_and_tags_are_saved_marked_and_shown_on_hov
     raw = pane.document().toRawText()
     assert raw[pane.drawn[0].end] == NOTE_MARK  # the small mark right after the passage
     tip = pane.tooltip_of(pane.drawn[0].placed)
-    assert "À vérifier" in tip and "Amnesty cité." in tip and "droits humains, Kazakhstan" in tip
+    assert "À vérifier" in tip
+    assert "Amnesty cité." in tip
+    assert "droits humains, Kazakhstan" in tip
 
     # The tags are offered to the next note.
     select_words(pane, window.reader.shown.question.question_text or "", "Amnesty international")  # type: ignore[union-attr]
@@ -248,7 +253,7 @@ def test_the_context_menu_of_a_selection_offers_the_colours_and_a_note(
 ) -> None:
     open_uid(qtbot, window, UID)
     pane = window.reader.question_pane
-    start, _ = select_words(pane, window.reader.shown.question.question_text or "", WORDS)  # type: ignore[union-attr]
+    _start, _ = select_words(pane, window.reader.shown.question.question_text or "", WORDS)  # type: ignore[union-attr]
     menu = QMenu()
     actions = pane.annotation_menu_actions(point_of(pane, pane.textCursor().selectionStart() + 2), menu)
     assert [a.text() for a in actions][-1] == "Ajouter une note…"
@@ -264,7 +269,8 @@ def test_the_selection_bar_highlights_with_the_mouse(qtbot: QtBot, window: MainW
     select_words(pane, window.reader.shown.question.question_text or "", WORDS)  # type: ignore[union-attr]
     pane.show_selection_bar()
     bar = pane.selection_bar
-    assert bar is not None and bar.isVisible()
+    assert bar is not None
+    assert bar.isVisible()
     assert bar.colour_buttons[0].toolTip() == "Surligner : Engagement du ministre (1)"
     with qtbot.waitSignals([window.user_changed, window.question_shown], timeout=TIMEOUT):
         qtbot.mouseClick(bar.colour_buttons[0], Qt.MouseButton.LeftButton)
@@ -325,7 +331,8 @@ def test_a_passage_removed_from_the_text_is_listed_as_lost_never_drawn(
     highlight(qtbot, window)
     with CorpusStore(data_paths.corpus_db) as corpus:
         q = corpus.get(UID)
-        assert q is not None and q.question_text is not None
+        assert q is not None
+        assert q.question_text is not None
         edited = q.question_text.replace(WORDS, "la situation au Kazakhstan")
         corpus.upsert_questions([dataclasses.replace(q, question_text=edited)])
     with qtbot.waitSignals([window.user_changed, window.question_shown], timeout=TIMEOUT):
@@ -376,7 +383,8 @@ def test_renamed_colours_show_in_the_menus(qtbot: QtBot, window: MainWindow) -> 
     dialog = opened.args[0]
     assert isinstance(dialog, ColoursDialog)
     field = dialog.findChild(QLineEdit, "colour_meaning_2")
-    assert field is not None and field.text() == "Chiffre / donnée"
+    assert field is not None
+    assert field.text() == "Chiffre / donnée"
     field.setText("Chiffre clé")
     accept(qtbot, window, dialog)
     assert window.user_state is not None
