@@ -330,6 +330,7 @@ class ReadingPane(QTextBrowser):
         self._found: list[tuple[int, int]] = []
         self._current: tuple[int, int] | None = None
         self.pane: Pane | None = pane
+        self.has_orphans = False
         #: document <-> plain text of the pane's text (None: no text, or a key-data pane)
         self.pane_map: PaneMap | None = None
         self.drawn: list[DrawnAnnotation] = []
@@ -361,7 +362,9 @@ class ReadingPane(QTextBrowser):
         if font != doc.defaultFont():
             doc.setDefaultFont(font)
         self.setHtml(html)
-        self.hits = hit_ranges(doc)
+        # A text pane learns where its matches are from its text (map_text), not from the document.
+        self.hits = hit_ranges(doc) if self.pane is None else []
+        self.has_orphans = ORPHANS_ANCHOR in html
         self.pane_map = None
         self.drawn = []
         self._found = []
@@ -383,7 +386,7 @@ class ReadingPane(QTextBrowser):
         if not text or not text.strip():
             return
         raw = self.document().toRawText()
-        orphans = anchor_position(self.document(), ORPHANS_ANCHOR)
+        orphans = anchor_position(self.document(), ORPHANS_ANCHOR) if self.has_orphans else None
         if orphans is not None:
             raw = raw[:orphans]  # the lost passages are listed after the text: not part of it
         try:
