@@ -403,7 +403,7 @@ def orphans_html(blocks: Sequence[NoteBlock]) -> str:
         return ""
     out = [
         f'<p class="orphanstitle"><a name="{ORPHANS_ANCHOR}"></a>'
-        f"{'Passage introuvable' if len(blocks) == 1 else 'Passages introuvables'}</p>"
+        "Annotations dont le passage n'est plus dans le texte</p>"
     ]
     for block in blocks:
         where = "dans la réponse" if block.pane == "answer" else "dans la question"
@@ -412,7 +412,7 @@ def orphans_html(blocks: Sequence[NoteBlock]) -> str:
         out.append(
             '<table class="orphan" width="100%" cellspacing="0" cellpadding="6"><tr><td>'
             f'<p class="orphanhead">Passage introuvable ({where}){meaning}</p>'
-            f'<p class="quote">« {_esc(block.quote)} »</p>'
+            f'<p class="quote">«{NBSP}{_esc(block.quote)}{NBSP}»</p>'
             f"{_note_paragraphs(block.note)}{tags}</td></tr></table>"
         )
     return "\n".join(out)

@@ -107,7 +107,7 @@ class NoteDialog(QDialog):
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         if quote:
-            label = QLabel(f"« {short_quote(quote, 300)} »")
+            label = QLabel(f"«\u00a0{short_quote(quote, 300)}\u00a0»")
             label.setObjectName("note_quote")
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)

@@ -91,7 +91,7 @@ def test_question_notes_come_first_and_lost_passages_last_escaped() -> None:
     assert "Suivre &lt;ceci&gt;." in out
     assert "Et cela." in out
     assert "Passage introuvable (dans la réponse) — À vérifier" in out
-    assert "« l&#x27;ancien passage »" in out
+    assert "«\u00a0l&#x27;ancien passage\u00a0»" in out
     assert 'name="passages-introuvables"' in out
 
 
