@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -43,6 +44,24 @@ STATUS_COLOURS: dict[str, str] = {
 }
 
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: What dragged result rows carry: their uids, one a line (dropped on a dossier).
+QUESTIONS_MIME = "application/x-qe-desktop-questions"
+
+
+def questions_mime(uids: Sequence[str]) -> QMimeData:
+    """Dragged questions: their uids, and their references as plain text for other programs."""
+    mime = QMimeData()
+    mime.setData(QUESTIONS_MIME, "\n".join(uids).encode("utf-8"))
+    mime.setText("\n".join(uids))
+    return mime
+
+
+def dropped_questions(mime: QMimeData) -> list[str]:
+    """The uids dragged in ``mime`` (none when it holds no questions)."""
+    if not mime.hasFormat(QUESTIONS_MIME):
+        return []
+    raw = bytes(mime.data(QUESTIONS_MIME).data()).decode("utf-8")
+    return [uid for uid in raw.split("\n") if uid]
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +341,23 @@ class ResultsModel(QAbstractTableModel):
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+            | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def mimeTypes(self) -> list[str]:
+        return [QUESTIONS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged rows' uids (onto a dossier), in the list's order."""
+        rows = sorted({i.row() for i in indexes})
+        return questions_mime([uid for uid in (self.uid_at(r) for r in rows) if uid is not None])
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
