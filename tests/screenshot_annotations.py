@@ -22,7 +22,7 @@ UID = "QANR5L13QE101851"
 
 def main() -> int:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-    from screenshots import wait_until
+    from screenshots import similar_listed, wait_until
 
     from qe_desktop.annotations.edits import PutAnnotation, PutDossier, new_annotation, new_id, now_iso
     from qe_desktop.model import Dossier, Pane
@@ -75,6 +75,7 @@ def main() -> int:
     window.content_split.setSizes([190, 700])
     window.banner.hide()
     wait_until(lambda: window.reader.shown is not None and len(window.reader.shown.annotations) == 6, 60)
+    wait_until(lambda: similar_listed(window), 60)
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots" / "annotations-reader.png"
     window.grab().save(str(out))
     print(out)
