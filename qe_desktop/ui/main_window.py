@@ -51,11 +51,12 @@ from PySide6.QtWidgets import (
 )
 
 from qe_desktop.annotations.edits import Edit
-from qe_desktop.annotations.store import DEFAULT_COLOURS
+from qe_desktop.annotations.store import DEFAULT_COLOURS, UserStoreError
 from qe_desktop.labels import facet_title, facet_value_label, ordinal, status_label
-from qe_desktop.model import Changes, ColourMeaning, SearchRequest
+from qe_desktop.model import Changes, ColourMeaning, SearchRequest, UserChanges
 from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
+from qe_desktop.ui.annotating import Annotator, UserReads
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
 from qe_desktop.ui.export_dialog import ExportChoice, ExportDialog
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
         self._remember_next = True
         self._warm_asked = False  # SearchIndex.warm() asked for once the first question is shown
         self._selecting = False
+        self._keep_scroll_next = False  # the next question shown is the same one, reloaded
         self._shutdown_done = False
         self._job_shown = False  # the progress bar and cancel button show a write operation
 
@@ -289,8 +291,10 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        for column, width in enumerate((110, 135, 220, 360, 170, 115, 70)):
+        for column, width in enumerate((110, 135, 220, 360, 170, 115, 70, 62, 160)):
             self.table.setColumnWidth(column, width)
+        # The user's annotations right after the number, where the eye starts reading a row.
+        header.moveSection(ResultsModel.COL_MARKS, 1)
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
 
@@ -302,6 +306,9 @@ class MainWindow(QMainWindow):
         results_layout.addWidget(self.table, 1)
 
         self.reader = Reader()
+        #: The GUI thread's read-only view of the user's database (tags, the results' marks).
+        self.user_reads = UserReads(self.paths)
+        self.annotator = Annotator(self.reader, self.do_edit, self.user_reads, self)
         self.reader_bar = QToolBar("Lecture")
         self.reader_bar.setObjectName("reader_toolbar")
         self.reader_bar.setIconSize(QSize(16, 16))
@@ -512,7 +519,22 @@ class MainWindow(QMainWindow):
             "Le &langage de recherche", self.search_bar.show_help, "Ctrl+Shift+?", name="query_help"
         )
         self.act_about = self._action("À &propos de QE Desktop", self.show_about, name="about")
-        for action in (self.act_back, self.act_forward, self.act_copy_reference, self.act_official_page):
+        self.act_question_note = self._action(
+            "Note sur la question…",
+            self.annotator.note_on_question,
+            tip="Une note sur toute la question, en tête du lecteur",
+            name="question_note",
+        )
+        self.act_colours = self._action(
+            "Couleurs des surlignages…", self.annotator.edit_colours, name="highlight_colours"
+        )
+        for action in (
+            self.act_back,
+            self.act_forward,
+            self.act_copy_reference,
+            self.act_official_page,
+            self.act_question_note,
+        ):
             action.setEnabled(False)
 
         bar = self.reader_bar
@@ -521,6 +543,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction(self.act_copy_reference)
         bar.addAction(self.act_official_page)
+        bar.addAction(self.act_question_note)
         bar.addSeparator()
         bar.addAction(self.act_previous_match)
         bar.addAction(self.act_next_match)
@@ -575,6 +598,8 @@ class MainWindow(QMainWindow):
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
         edit.addActions([self.act_copy_reference, self.act_find, self.act_focus_search, self.act_results])
+        edit.addSeparator()
+        edit.addActions([self.act_question_note, self.act_colours])
         view = self.menu_view = menu.addMenu("&Affichage")
         view.addActions([self.act_next_match, self.act_previous_match])
         view.addSeparator()
@@ -614,6 +639,9 @@ class MainWindow(QMainWindow):
         self.writes.progressed.connect(self.on_writes_progressed)
         self.writes.operation_finished.connect(self.on_writes_operation_finished)
         self.user_writes.operation_finished.connect(self.on_user_writes_operation_finished)
+        self.user_ready.connect(self.on_user_ready)
+        self.user_changed.connect(self.on_user_changed)
+        self.reader.annotation_clicked.connect(self.annotation_selected)
         self.reads.search_finished.connect(self.on_reads_search_finished)
         self.reads.question_loaded.connect(self.on_reads_question_loaded)
         self.reads.similar_found.connect(self.on_reads_similar_found)
@@ -693,6 +721,7 @@ class MainWindow(QMainWindow):
         self.writes.shutdown()
         self.user_panels.shutdown()
         self.user_writes.shutdown()
+        self.user_reads.close()
 
     # -- the data folder ----------------------------------------------------------------
 
@@ -945,6 +974,35 @@ class MainWindow(QMainWindow):
         if not done.changes.user.empty:
             self.user_changed.emit(done.changes.user)
 
+    def on_user_ready(self, state: UserState) -> None:
+        self.show_colours(state)
+
+    def show_colours(self, state: UserState) -> None:
+        """The meanings of the highlight colours, where they are shown."""
+        self.reader.set_colours(state.colours)
+        self.model.set_meanings({c.number: c.meaning for c in state.colours})
+
+    def on_user_changed(self, changes: UserChanges) -> None:
+        """The user's work changed: the question shown redrawn, the results' marks read again."""
+        if changes.colours_changed and self.user_state is not None:
+            self.show_colours(self.user_state)
+        shown = self.reader.shown
+        if (
+            shown is not None
+            and shown.question.uid in changes.questions
+            and self.current_uid == shown.question.uid
+        ):
+            self.open_question(shown.question.uid, remember=False, keep_scroll=True)
+        if changes.dossiers_changed or changes.dossiers_removed:
+            uids = [uid for row in range(self.model.loaded) if (uid := self.model.uid_at(row)) is not None]
+        else:
+            uids = [uid for uid in changes.questions if self.model.row_of(uid) is not None]
+        if uids:
+            try:
+                self.model.update_marks(self.user_reads.marks(uids))
+            except UserStoreError as exc:
+                log.warning("Marques des résultats illisibles : %s", exc)
+
     def apply_changes(self, changes: Changes) -> None:
         """Fan out what an operation changed: the results, the question shown."""
         self.say_index_rebuilt(changes)
@@ -1122,10 +1180,14 @@ class MainWindow(QMainWindow):
         if isinstance(uid, str) and uid != self.current_uid:
             self.open_question(uid)
 
-    def open_question(self, uid: str, *, remember: bool = True) -> None:
-        """Load and show a question (off the GUI thread), matches of the current query marked."""
+    def open_question(self, uid: str, *, remember: bool = True, keep_scroll: bool = False) -> None:
+        """Load and show a question (off the GUI thread), matches of the current query marked.
+
+        ``keep_scroll``: the question shown, read again (its annotations changed).
+        """
         self.load_token += 1
         self._remember_next = remember
+        self._keep_scroll_next = keep_scroll
         self.current_uid = uid
         self.reads.load(self.load_token, uid, self.search_bar.text())
 
@@ -1135,7 +1197,17 @@ class MainWindow(QMainWindow):
         if loaded.shown is None:
             self.show_error(loaded.error or f"Question introuvable : {loaded.uid}")
             return
+        if (
+            self._keep_scroll_next
+            and self.reader.shown is not None
+            and self.reader.shown.question.uid == loaded.uid
+        ):
+            # The same question, its annotations redrawn: nothing else changes.
+            self.reader.show_question(loaded.shown, keep_scroll=True)
+            self.question_shown.emit(loaded.uid)
+            return
         self.reader.show_question(loaded.shown)
+        self.act_question_note.setEnabled(True)
         if self._remember_next:
             self.history.visit(loaded.uid)
         self.act_back.setEnabled(self.history.can_go_back())
