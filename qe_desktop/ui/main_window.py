@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from qe_desktop.annotations.edits import Edit
 from qe_desktop.annotations.store import DEFAULT_COLOURS, UserStoreError
+from qe_desktop.export.content import Selection
 from qe_desktop.labels import facet_title, facet_value_label, ordinal, status_label
 from qe_desktop.model import Changes, ColourMeaning, SearchRequest, UserChanges
 from qe_desktop.paths import DataPaths
@@ -60,7 +61,7 @@ from qe_desktop.ui.annotating import Annotator, UserReads
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
 from qe_desktop.ui.export_dialog import ExportChoice, ExportDialog
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
-from qe_desktop.ui.reader import Reader
+from qe_desktop.ui.reader import PassageRequest, Reader
 from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
@@ -642,6 +643,7 @@ class MainWindow(QMainWindow):
         self.user_ready.connect(self.on_user_ready)
         self.user_changed.connect(self.on_user_changed)
         self.reader.annotation_clicked.connect(self.annotation_selected)
+        self.reader.export_requested.connect(self.on_reader_export_requested)
         self.reads.search_finished.connect(self.on_reads_search_finished)
         self.reads.question_loaded.connect(self.on_reads_question_loaded)
         self.reads.similar_found.connect(self.on_reads_similar_found)
@@ -936,6 +938,24 @@ class MainWindow(QMainWindow):
                 )
             )
         return choices
+
+    def on_reader_export_requested(self, request: PassageRequest) -> None:
+        """« Exporter la sélection… »: that passage, with its citation and the sentence around it."""
+        uid = self.current_uid
+        if uid is None:
+            return
+        at = self.model.row_of(uid)
+        row = self.model.result_row(at) if at is not None else None
+        reference = f"n° {row.number_text()}" if row is not None else uid
+        pane = "de la question" if request.pane == "question" else "de la réponse"
+        choice = ExportChoice(
+            f"Le passage choisi {pane} ({reference})",
+            (uid,),
+            row.analyse if row is not None and row.analyse else f"Question {reference}",
+            f"Extrait {pane} {reference}",
+            selection=Selection(uid, request.pane, request.start, request.end),
+        )
+        self.open_export_dialog([choice, *self.export_choices()])
 
     def open_export_dialog(self, choices: Sequence[ExportChoice] | None = None) -> ExportDialog | None:
         """The export dialog on ``choices`` (default: what :meth:`export_choices` offers)."""

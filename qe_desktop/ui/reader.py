@@ -314,6 +314,8 @@ class ReadingPane(QTextBrowser):
     """
 
     highlight_requested = Signal(object)  # PassageRequest (a colour, or a note)
+    #: « Exporter la sélection… » (a PassageRequest without colour nor note).
+    export_requested = Signal(object)
     annotation_clicked = Signal(str)  # annotation id
     annotation_action_requested = Signal(object)  # AnnotationAction
 
@@ -490,6 +492,11 @@ class ReadingPane(QTextBrowser):
         if span is not None and self.pane is not None:
             self.highlight_requested.emit(PassageRequest(self.pane, span[0], span[1], None, note=True))
 
+    def request_export(self) -> None:
+        span = self.selected_passage()
+        if span is not None and self.pane is not None:
+            self.export_requested.emit(PassageRequest(self.pane, span[0], span[1]))
+
     def on_selection_changed(self) -> None:
         if self.selection_bar is not None and not self.textCursor().hasSelection():
             self.selection_bar.hide()
@@ -574,6 +581,10 @@ class ReadingPane(QTextBrowser):
             note.setShortcut("N")
             note.triggered.connect(self.request_note)
             actions.append(note)
+            export = QAction("Exporter la sélection…", menu)
+            export.setObjectName("export_selection")
+            export.triggered.connect(self.request_export)
+            actions.append(export)
             return actions
         drawn = self.annotation_at(point)
         if drawn is None:
@@ -765,6 +776,8 @@ class Reader(QWidget):
     highlight_requested = Signal(object)
     #: A highlight was clicked (its annotation id): the annotations panel selects it.
     annotation_clicked = Signal(str)
+    #: « Exporter la sélection… » on a passage (PassageRequest).
+    export_requested = Signal(object)
     #: Change the colour of a highlight, edit its note and tags, or delete it (AnnotationAction).
     annotation_action_requested = Signal(object)
 
@@ -783,6 +796,7 @@ class Reader(QWidget):
         self.colours: tuple[ColourMeaning, ...] = ()
         for text_pane in (self.question_pane, self.answer_pane):
             text_pane.highlight_requested.connect(self.highlight_requested)
+            text_pane.export_requested.connect(self.export_requested)
             text_pane.annotation_clicked.connect(self.annotation_clicked)
             text_pane.annotation_action_requested.connect(self.annotation_action_requested)
         self.panes = QSplitter(Qt.Orientation.Horizontal)

@@ -111,3 +111,41 @@ def test_export_a_dossier_with_a_question_gone_from_the_corpus(
     assert "QANR5L99QE1" in dialog.message.text()
     assert target.read_text(encoding="utf-8").startswith("# Pour le député")
     dialog.close()
+
+
+def test_export_a_passage_selected_in_the_reader(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """« Exporter la sélection… »: the passage, its citation and the sentence around it."""
+    from qe_desktop.store import CorpusStore
+
+    uid = "QANR5L13QE101851"
+    qtbot.waitUntil(lambda: window.user_state is not None and window.user_state.ready, timeout=TIMEOUT)
+    with qtbot.waitSignal(window.question_shown, timeout=TIMEOUT):
+        window.open_question(uid)
+    with CorpusStore(window.paths.corpus_db, readonly=True) as corpus:
+        question = corpus.get(uid)
+    assert question is not None
+    assert question.question_text
+    words = "violations des droits humains au Kazakhstan"
+    start = question.question_text.index(words)
+    pane = window.reader.question_pane
+    pane.select_passage(start, start + len(words))
+    menu_entries = [
+        a.objectName()
+        for a in pane.annotation_menu_actions(pane.rect().center(), pane.createStandardContextMenu())
+    ]
+    assert "export_selection" in menu_entries
+    pane.request_export()
+    dialog = window.export_dialog
+    assert dialog is not None
+    assert dialog.what.currentText().startswith("Le passage choisi de la question")
+    assert not dialog.excerpts.isEnabled()
+    target = tmp_path / "extrait.md"
+    dialog.format.setCurrentIndex(dialog.format.findData("md"))
+    with qtbot.waitSignal(dialog.jobs.exported, timeout=60_000) as exported:
+        dialog.start_export(dialog.request(), target)
+    assert exported.args[1] is None, exported.args[1]
+    text = target.read_text(encoding="utf-8")
+    assert words in text
+    assert "Kazakhstan" in text
+    assert (question.answer_text or "")[:60] not in text  # the passage, not the whole question
+    dialog.close()
