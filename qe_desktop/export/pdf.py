@@ -540,6 +540,11 @@ def write_pdf(document: ExportDocument, path: Path, progress: ProgressFn, cancel
         if cancelled():
             raise Cancelled
         story += [PageBreak(), *_question(item, index, document)]
+    # The table of contents starts with its lines (page numbers unknown, 0): the first pass lays
+    # everything out at its final place, the second one prints the numbers it found and confirms
+    # them (three passes otherwise, each as long as the whole layout).
+    toc = next(f for f in story if isinstance(f, TableOfContents))
+    toc._entries = [(0, f.getPlainText(), 0, f.key) for f in story if isinstance(f, _Heading)]
     try:
         doc.multiBuild(story)
     except LayoutError as exc:
