@@ -46,7 +46,7 @@ NOTES = ("Engagement ferme du ministre : à citer.", "Chiffre à vérifier aupr�
 
 def _folder(work: Path, count: int) -> tuple[DataPaths, list[str]]:
     """A data folder with ``count`` synthetic questions (answered ones), three annotations on each."""
-    db = prepare(work, max(count, 1000), seed=7)
+    db = prepare(work, max(2 * count, 1000), seed=7)  # about 3 in 4 synthetic questions have an answer
     root = Path(tempfile.mkdtemp(prefix="qe-bench-export-"))
     paths = DataPaths(root).ensure()
     shutil.copyfile(db, paths.corpus_db)

@@ -16,6 +16,7 @@ another name, then renamed over it (see :func:`qe_desktop.export.write`).
 from __future__ import annotations
 
 import functools
+import gc
 import html
 from collections.abc import Sequence
 from pathlib import Path
@@ -545,6 +546,11 @@ def write_pdf(document: ExportDocument, path: Path, progress: ProgressFn, cancel
     # them (three passes otherwise, each as long as the whole layout).
     toc = next(f for f in story if isinstance(f, TableOfContents))
     toc._entries = [(0, f.getPlainText(), 0, f.key) for f in story if isinstance(f, _Heading)]
+    # Platypus makes millions of small objects and few cycles: the cyclic collector, run again and
+    # again over a growing heap, took a fifth of the time of a large dossier.  It is paused during
+    # the layout (for the whole process: an export is seconds long) and runs once after it.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         doc.multiBuild(story)
     except LayoutError as exc:
@@ -554,3 +560,7 @@ def write_pdf(document: ExportDocument, path: Path, progress: ProgressFn, cancel
             f"La mise en page PDF de la question {where} a échoué ({str(exc).splitlines()[0]}). "
             "Essayez l'export Markdown ou ODT de cette question, ou sans ses surlignages."
         ) from exc
+    finally:
+        if collecting:
+            gc.enable()
+            gc.collect()
