@@ -311,10 +311,11 @@ def import_and_index(
             if indexer.rebuild_needed and on_phase is not None:
                 on_phase("Indexation des questions importées…")
             indexer.finish(progress, never_cancelled)
-    if report.added or report.updated:
-        # Answers given many times: the questions added or changed are compared with the others
-        # now, so that the reader and the results read the groups at no cost.  A cancel leaves the
-        # rest for the next import (the update is incremental).
+    # Answers given many times: the questions added or changed (or never compared, in a corpus
+    # made before schema 4) are compared with the others now, so that the reader and the results
+    # read the groups at no cost.  Nothing to compute costs one query; a cancel leaves the rest
+    # for the next import (the update is incremental).
+    if not cancelled():
         with contextlib.suppress(Cancelled):
             update_duplicates(store, progress=progress, cancelled=cancelled)
     return report
