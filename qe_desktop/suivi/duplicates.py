@@ -19,6 +19,7 @@ query: nothing is computed at search time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sqlite3
@@ -46,7 +47,7 @@ MIN_CHARS = 40
 #: Near-identical needs enough words for shingles to mean anything.
 MIN_SHINGLES = 8
 #: Changes when normalise(), the shingles or the hashing change: every signature is recomputed.
-SIGNATURE_VERSION = "1"
+SIGNATURE_VERSION = "2"
 _META_KEY = "answer_keys_version"
 
 if TYPE_CHECKING:
@@ -61,9 +62,30 @@ _CIVILITY = {"m", "mme", "mlle", "monsieur", "madame", "mademoiselle", "le", "la
 _NON_WORD = re.compile(r"[^a-z]+")
 
 
-def _hash(data: bytes) -> int:
-    # Stable across processes (signatures are stored), and C-fast.
-    return zlib.crc32(data)
+def _identity(value: int) -> int:
+    # Shingles are hashed before datasketch sees them (see signature): it only permutes them.
+    return value
+
+
+@functools.cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations for NUM_PERM and the default seed, drawn once (not per signature)."""
+    from datasketch import MinHash
+
+    perms = MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+    return perms[0], perms[1]
+
+
+def _minhash(hashvalues: np.ndarray | None = None) -> MinHash:
+    from datasketch import MinHash
+
+    return MinHash(
+        num_perm=NUM_PERM,
+        hashfunc=_identity,
+        scheme=SCHEME,
+        permutations=_permutations(),
+        hashvalues=hashvalues,
+    )
 
 
 def _name_words(author: str | None) -> set[str]:
@@ -90,11 +112,15 @@ def signature(text: str) -> MinHash | None:
     words = text.split()
     if len(words) < SHINGLE + MIN_SHINGLES - 1:
         return None
-    from datasketch import MinHash
-
-    shingles = {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
-    m = MinHash(num_perm=NUM_PERM, hashfunc=_hash, scheme=SCHEME)
-    m.update_batch(list(shingles))
+    # Each word hashed once (crc32: stable across processes, as stored signatures need), then
+    # each run of SHINGLE words combined in numpy: no string built per shingle.
+    codes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    count = len(words) - SHINGLE + 1
+    shingles = np.zeros(count, dtype=np.uint64)
+    for k in range(SHINGLE):
+        shingles = (shingles * np.uint64(1_000_003) + codes[k : k + count]) & np.uint64(0xFFFFFFFF)
+    m = _minhash()
+    m.update_batch(np.unique(shingles).tolist())
     return m
 
 
@@ -221,18 +247,13 @@ def _regroup(conn: sqlite3.Connection) -> tuple[int, int]:
         return k
 
     if len(signatures) > 1:
-        from datasketch import MinHash, MinHashLSH
+        from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
         hashes: dict[str, MinHash] = {}
         with lsh.insertion_session() as session:
             for key, blob in signatures.items():
-                m = MinHash(
-                    num_perm=NUM_PERM,
-                    hashfunc=_hash,
-                    scheme=SCHEME,
-                    hashvalues=np.frombuffer(blob, dtype=np.uint32),
-                )
+                m = _minhash(np.frombuffer(blob, dtype=np.uint32))
                 hashes[key] = m
                 session.insert(key, m, check_duplication=False)
         for key, m in hashes.items():
