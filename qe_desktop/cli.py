@@ -509,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Search commands (search, similar, reindex) are registered below.
     _add_search_commands(sub, common)
     _add_annotation_commands(sub, common)
+    _add_export_commands(sub, common)
     _add_suivi_commands(sub, common)
     return parser
 
@@ -1515,6 +1516,210 @@ def _add_suivi_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--json", action="store_true", help="en JSON")
     p.set_defaults(func=cmd_same_answers)
+
+
+# -- export ---------------------------------------------------------------------------
+
+
+def _export_selection(
+    args: argparse.Namespace, paths: DataPaths, access: Any, corpus: CorpusStore, user: UserStore | None
+) -> tuple[list[str], str, str, str]:
+    """The questions to export (in order), the default title, the source line and the description."""
+    chosen = [bool(args.refs), args.dossier is not None, args.requete is not None]
+    if sum(chosen) != 1:
+        raise CliError(
+            "indiquez les questions à exporter : des références, --dossier NOM ou --requete RECHERCHE"
+        )
+    if args.dossier is not None:
+        if user is None:
+            raise CliError(
+                terminal_text(f"aucun dossier ne s'appelle « {args.dossier} » (aucun dossier créé)")
+            )
+        dossier = _dossier(user, args.dossier)
+        present = corpus.get_many(list(dossier.items))
+        missing = [u for u in dossier.items if u not in present]
+        if missing:
+            _say(
+                f"{len(missing)} question{'s' if len(missing) > 1 else ''} du dossier absente"
+                f"{'s' if len(missing) > 1 else ''} du corpus, non exportée{'s' if len(missing) > 1 else ''} : "
+                + ", ".join(missing)
+            )
+        uids = [u for u in dossier.items if u in present]
+        if not uids:
+            raise CliError(terminal_text(f"le dossier « {dossier.name} » n'a aucune question à exporter"))
+        return uids, dossier.name, f"Dossier « {dossier.name} »", dossier.description
+    if args.requete is not None:
+        for f in args.filtre:
+            if "=" not in f:
+                raise CliError(
+                    terminal_text(
+                        f"filtre illisible : « {f} » (attendu : champ=valeur, par ex. rubrique=santé)"
+                    )
+                )
+        request = SearchRequest(
+            query=args.requete,
+            filters=tuple((key, value) for key, _, value in (f.partition("=") for f in args.filtre)),
+            sort=args.sort,
+            limit=args.max,
+        )
+        index = _open_index(paths, corpus, readonly=access.readonly_reason)
+        annotations = SearchAnnotations(paths)
+        index.annotations = annotations
+        try:
+            result = index.search(request)
+        except SearchIndexError as exc:
+            raise CliError(f"{exc} Lancez « qe-desktop reindex ».") from exc
+        finally:
+            index.close()
+            annotations.close()
+        if not result.hits:
+            raise CliError(terminal_text(f"aucune question ne répond à « {args.requete} » : rien à exporter"))
+        if result.total > len(result.hits):
+            _say(
+                f"{result.total} questions trouvées : les {len(result.hits)} premières sont exportées "
+                "(--max pour en exporter plus)."
+            )
+        source = f"Recherche : {args.requete}" + (" (" + ", ".join(args.filtre) + ")" if args.filtre else "")
+        return [h.uid for h in result.hits], f"Recherche « {args.requete} »", source, ""
+    uids = list(dict.fromkeys(_uids(corpus, args.refs)))
+    return uids, "Sélection de questions écrites", "Sélection", ""
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from qe_desktop.export import FORMATS, check_target, write
+    from qe_desktop.export.content import ExportError, ExportOptions, build
+
+    try:
+        target = check_target(Path(args.sortie))
+    except ExportError as exc:
+        raise CliError(terminal_text(str(exc))) from exc
+    if target.suffix.lower() != FORMATS[args.format][0]:
+        _say(
+            f"Attention : « {target.name} » n'a pas l'extension {FORMATS[args.format][0]} d'un export {args.format}."
+        )
+    options = ExportOptions(
+        key_data=not args.sans_donnees,
+        answer=not args.sans_reponse,
+        highlights=not args.sans_surlignages,
+        notes=not args.sans_notes,
+        excerpts_only=args.extraits,
+        colours=frozenset(args.couleur) if args.couleur else None,
+        tags=frozenset(args.etiquette) if args.etiquette else None,
+    )
+    started = time.monotonic()
+    with _reading(args) as (paths, access, corpus):
+        # No annotations in a read-only folder that never had any: the texts are exported alone.
+        readable = access.writable or paths.user_db.exists()
+        user = UserStore.open(paths, readonly=not access.writable) if readable else None
+        try:
+            uids, default_title, source, description = _export_selection(args, paths, access, corpus, user)
+            try:
+                document = build(
+                    corpus,
+                    user,
+                    uids,
+                    title=args.titre or default_title,
+                    source=source,
+                    description=args.description if args.description is not None else description,
+                    author=args.auteur or "",
+                    options=options,
+                    progress=_stderr_progress(),
+                )
+                written = write(document, args.format, target, progress=_stderr_progress())
+            except ExportError as exc:
+                raise CliError(terminal_text(str(exc))) from exc
+            except Cancelled:
+                raise CliError("export interrompu : aucun fichier n'a été écrit.") from None
+        finally:
+            if user is not None:
+                user.close()
+    if sys.stderr.isatty():
+        echo(file=sys.stderr)
+    count = len(document.questions)
+    summary = {
+        "file": str(written),
+        "format": args.format,
+        "questions": count,
+        "notes": document.notes,
+        "annotations": sum(q.annotations for q in document.questions),
+        "seconds": round(time.monotonic() - started, 2),
+    }
+    if args.json:
+        echo_json(summary)
+    else:
+        echo(
+            terminal_text(
+                f"Export {FORMATS[args.format][1]} écrit : {written} — {count} question{'s' if count > 1 else ''}, "
+                f"{document.notes} note{'s' if document.notes > 1 else ''}."
+            )
+        )
+    return 0
+
+
+def _add_export_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="exporte des questions, un dossier ou une recherche en PDF, Markdown, ODT ou CSV",
+        description="Exporte des questions avec leurs surlignages et notes : un dossier à remettre, "
+        "une recherche à garder, une sélection à citer.",
+    )
+    p.add_argument(
+        "format", choices=("pdf", "md", "odt", "csv"), metavar="FORMAT", help="pdf, md, odt ou csv"
+    )
+    p.add_argument(
+        "refs",
+        type=_argv_text,
+        nargs="*",
+        metavar="REF",
+        help="des questions (QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851), dans cet ordre",
+    )
+    p.add_argument(
+        "--dossier", type=_argv_text, metavar="NOM", help="les questions d'un dossier, dans son ordre"
+    )
+    p.add_argument("--requete", type=_argv_text, metavar="RECHERCHE", help="les questions d'une recherche")
+    p.add_argument(
+        "--filtre",
+        type=_argv_text,
+        action="append",
+        default=[],
+        metavar="CHAMP=VALEUR",
+        help="avec --requete : ne garde que cette valeur (répétable)",
+    )
+    p.add_argument("--sort", choices=SORT_ORDERS, default="pertinence", help="avec --requete : l'ordre")
+    p.add_argument(
+        "--max", type=int, default=200, metavar="N", help="avec --requete : N questions au plus (200)"
+    )
+    p.add_argument("--sortie", "-o", required=True, metavar="FICHIER", help="le fichier à écrire")
+    p.add_argument("--titre", type=_argv_text, metavar="TITRE", help="le titre du document")
+    p.add_argument("--auteur", type=_argv_text, metavar="NOM", help="préparé par (sur la couverture)")
+    p.add_argument("--description", type=_argv_text, metavar="TEXTE", help="un texte de présentation")
+    p.add_argument(
+        "--extraits",
+        action="store_true",
+        help="pour chaque question, seulement les passages annotés (avec leur phrase) et les notes",
+    )
+    p.add_argument("--sans-reponse", action="store_true", help="sans le texte des réponses")
+    p.add_argument("--sans-donnees", action="store_true", help="sans le tableau des données clés")
+    p.add_argument("--sans-surlignages", action="store_true", help="sans les couleurs des surlignages")
+    p.add_argument("--sans-notes", action="store_true", help="sans les notes")
+    p.add_argument(
+        "--couleur",
+        type=int,
+        choices=range(1, 6),
+        action="append",
+        metavar="N",
+        help="seulement ces couleurs (1 à 5)",
+    )
+    p.add_argument(
+        "--etiquette",
+        type=_argv_text,
+        action="append",
+        metavar="MOT",
+        help="seulement les annotations à cette étiquette",
+    )
+    p.add_argument("--json", action="store_true", help="le résumé en JSON")
+    p.set_defaults(func=cmd_export)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -527,17 +527,17 @@ class UserStore:
             )
         return version
 
-    def _migrate(self) -> None:
+    def _migrate(self, *, in_memory: bool = False) -> None:
         conn = self.conn
         version = self._refuse_newer()
         if version == SCHEMA_VERSION:
             return
-        if self.readonly and self.path.exists():
+        if self.readonly and not in_memory and self.path.exists():
             if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
                 # An empty file in a read-only folder: read as empty.
                 conn.close()
                 self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-                self._migrate()
+                self._migrate(in_memory=True)
                 return
             raise UserStoreError(
                 f"La base de vos annotations « {self.path} » doit être mise à jour, mais le dossier de "
