@@ -57,7 +57,7 @@ from qe_desktop.labels import facet_title, facet_value_label, ordinal, status_la
 from qe_desktop.model import Changes, ColourMeaning, SearchRequest, UserChanges
 from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
-from qe_desktop.ui.annotating import Annotator, UserReads
+from qe_desktop.ui.annotating import Annotator
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
 from qe_desktop.ui.export_dialog import ExportChoice, ExportDialog
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
@@ -66,6 +66,7 @@ from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
 from qe_desktop.ui.user_panels import UserPanels
+from qe_desktop.ui.user_reads import UserReads
 from qe_desktop.ui.user_writer import EditCommand, UserState, UserWriter
 from qe_desktop.ui.workers import (
     CorpusState,
