@@ -850,7 +850,11 @@ class Suivi(QObject):
 
     def show_changes(self, changes: SuiviChanges) -> None:
         """The banner: what changed for « Mes députés » since the last look."""
-        since = f" depuis le {format_date_fr(changes.since.isoformat())}" if changes.since else ""
+        since = (
+            f" depuis votre dernière consultation ({format_date_fr(changes.since.isoformat())})"
+            if changes.since
+            else ""
+        )
         refs = [r.reference for r in (*changes.answers, *changes.signals, *changes.deadlines)]
         listed = ", ".join(dict.fromkeys(refs[:6])) + ("…" if len(refs) > 6 else "")
         self.window.suivi_banner.show_message(
