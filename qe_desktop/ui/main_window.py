@@ -65,6 +65,7 @@ from qe_desktop.ui.reader import PassageRequest, Reader
 from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
+from qe_desktop.ui.suivi_panel import Suivi
 from qe_desktop.ui.user_panels import UserPanels
 from qe_desktop.ui.user_reads import UserReads
 from qe_desktop.ui.user_writer import EditCommand, UserState, UserWriter
@@ -261,12 +262,18 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._build_user_panels()
+        #: The Suivi view of « Mes députés » (its dock, actions and notice).
+        self.suivi = Suivi(self)
         self._restore_settings()
 
     # -- construction -------------------------------------------------------------
 
     def _build_widgets(self) -> None:
         self.banner = Banner()
+        #: What changed for « Mes députés » since the last look (the Suivi view's notice).
+        self.suivi_banner = Banner()
+        self.suivi_banner.setObjectName("suivi_banner")
+        self.suivi_banner.setStyleSheet(self.suivi_banner.styleSheet().replace("#banner", "#suivi_banner"))
         self.search_bar = SearchBar()
 
         self.facets = FacetPanel()
@@ -361,6 +368,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.suivi_banner)
         layout.addWidget(self.search_bar)
         layout.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
@@ -723,6 +731,7 @@ class MainWindow(QMainWindow):
         self.reads.shutdown()
         self.writes.shutdown()
         self.user_panels.shutdown()
+        self.suivi.shutdown()
         self.user_writes.shutdown()
         self.user_reads.close()
 
