@@ -233,6 +233,9 @@ class _Text(Paragraph):
     """
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if len(getattr(self, "frags", ())) <= 1:
+            # Text in one style throughout: reportlab's split is right, no need to check it.
+            return list(super().split(available_width, available_height))
         room = available_height
         for _ in range(4):
             parts: list[Flowable] = super().split(available_width, room)
