@@ -37,13 +37,33 @@ SHARE_LINES = 12
 #: Up to this many months, one bar per month; beyond, a line over the years.
 MONTH_BARS = 36
 
-_MONTH_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+_MONTH_SHORT = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 assert len(_MONTH_SHORT) == len(MONTHS_FR)
 
 
 def _title(drawing: Drawing, text: str) -> None:
     drawing.add(
-        String(4, drawing.height - TITLE_SIZE - 2, text, fontName=f"{SANS}-Bold", fontSize=TITLE_SIZE, fillColor=INK)
+        String(
+            4,
+            drawing.height - TITLE_SIZE - 2,
+            text,
+            fontName=f"{SANS}-Bold",
+            fontSize=TITLE_SIZE,
+            fillColor=INK,
+        )
     )
 
 
@@ -241,7 +261,11 @@ def _month_number(month: str) -> float:
 
 def charts(stats: Stats, width: float, height: float) -> Sequence[Drawing]:
     """The three charts of the statistics, in the order the view and the report show them."""
-    return (delay_chart(stats, width, height), share_chart(stats, width, height), month_chart(stats, width, height))
+    return (
+        delay_chart(stats, width, height),
+        share_chart(stats, width, height),
+        month_chart(stats, width, height),
+    )
 
 
 _CLIP = re.compile(r"<clipPath.*?</clipPath>", re.S)
@@ -253,12 +277,16 @@ def svg_bytes(drawing: Drawing) -> bytes:
     """The drawing as SVG for QtSvg: its fonts by family name (the shipped Noto, registered in
     Qt by the window), without the whole-drawing clip path QtSvg would paint as a black box."""
     text = renderSVG.drawToString(drawing)
-    text = _CLIP.sub("", text).replace('style="clip-path: url(#clip)"', "").replace("fill: None", "fill: none")
+    text = (
+        _CLIP.sub("", text).replace('style="clip-path: url(#clip)"', "").replace("fill: None", "fill: none")
+    )
 
     def family(match: re.Match[str]) -> str:
         name = "Noto Sans" if match.group(1) == "QESans" else "Noto Serif"
         return f"font-family: {name}" + ("; font-weight: bold" if match.group(2) else "")
 
     # reportlab leaves an open path's fill unsaid (PDF paths are stroked only); SVG fills it black.
-    text = _PATH_STYLE.sub(lambda m: m.group(0) if "fill:" in m.group(1) else m.group(0)[:-1] + ' fill: none;"', text)
+    text = _PATH_STYLE.sub(
+        lambda m: m.group(0) if "fill:" in m.group(1) else m.group(0)[:-1] + ' fill: none;"', text
+    )
     return _FONT.sub(family, text).encode("utf-8")
