@@ -65,6 +65,7 @@ from qe_desktop.ui.reader import PassageRequest, Reader
 from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
+from qe_desktop.ui.stats_view import StatisticsDock
 from qe_desktop.ui.user_panels import UserPanels
 from qe_desktop.ui.user_writer import EditCommand, UserState, UserWriter
 from qe_desktop.ui.workers import (
@@ -617,6 +618,8 @@ class MainWindow(QMainWindow):
     def _build_user_panels(self) -> None:
         """The docks of the user's own work (annotations, dossiers, saved searches) and their actions."""
         self.user_panels = UserPanels(self)
+        #: « Statistiques » over the current search (Affichage menu).
+        self.statistics = StatisticsDock(self)
 
     def _connect(self) -> None:
         self.search_bar.search_requested.connect(self.on_search_bar_search_requested)
@@ -720,6 +723,7 @@ class MainWindow(QMainWindow):
         self.writes.cancel()
         # Readers first: they search the index that the writer closes.
         self.reads.shutdown()
+        self.statistics.shutdown()
         self.writes.shutdown()
         self.user_panels.shutdown()
         self.user_writes.shutdown()
