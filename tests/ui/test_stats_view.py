@@ -110,7 +110,9 @@ def test_report_from_the_view(qtbot: QtBot, window: MainWindow, tmp_path: Path) 
     with qtbot.waitSignal(window.statistics.report_written, timeout=TIMEOUT) as blocker:
         window.statistics.save_report(tmp_path / "rapport")
     assert blocker.args[0] == tmp_path / "rapport.pdf"
-    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(tmp_path / "rapport.pdf").pages).split())
+    text = " ".join(
+        " ".join(p.extract_text() or "" for p in PdfReader(tmp_path / "rapport.pdf").pages).split()
+    )
     assert "Rapport statistique" in text
     assert "Recherche « agriculteurs »" in text
     assert "Rapport statistique écrit" in window.statusBar().currentMessage()
