@@ -647,6 +647,7 @@ class MainWindow(QMainWindow):
         self.user_changed.connect(self.on_user_changed)
         self.reader.annotation_clicked.connect(self.annotation_selected)
         self.reader.export_requested.connect(self.on_reader_export_requested)
+        self.reader.question_requested.connect(self.open_question)
         self.reads.search_finished.connect(self.on_reads_search_finished)
         self.reads.question_loaded.connect(self.on_reads_question_loaded)
         self.reads.similar_found.connect(self.on_reads_similar_found)
