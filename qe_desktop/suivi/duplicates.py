@@ -312,3 +312,91 @@ def answer_groups(store: CorpusStore, uids: Iterable[str]) -> dict[str, str]:
             ).fetchall()
         )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerGroup:
+    """One answer given to several questions of a set: its questions there, and its text's start.
+
+    ``uids``: the questions of the set with this answer, oldest first; ``in_corpus``: how many
+    questions of the whole corpus received it; ``excerpt``, ``ministry``, ``answer_date``: those
+    of its oldest question.
+    """
+
+    group_id: str
+    uids: tuple[str, ...]
+    in_corpus: int
+    excerpt: str
+    ministry: str | None
+    answer_date: str | None
+
+
+#: Characters of an answer shown as the group's title.
+EXCERPT_CHARS = 160
+
+
+def grouped_answers(store: CorpusStore, uids: Iterable[str], *, min_size: int = 2) -> list[AnswerGroup]:
+    """The answers shared by at least ``min_size`` of ``uids``, the most shared first.
+
+    Reads the stored groups (computed at import): one indexed query per 900 uids, then the
+    members' dates and the first question's answer start; nothing is compared here.
+    """
+    conn = store.db.conn
+    if not _has_table(conn):
+        return []
+    groups = answer_groups(store, uids)
+    members: dict[str, list[str]] = {}
+    for uid, group in groups.items():
+        members.setdefault(group, []).append(uid)
+    kept = {g: us for g, us in members.items() if len(us) >= min_size}
+    if not kept:
+        return []
+    wanted = [u for us in kept.values() for u in us]
+    facts: dict[str, tuple[str | None, str | None, str | None]] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for uid, qdate, adate, ministry in conn.execute(
+            f"SELECT uid, question_date, answer_date, ministry_answering FROM questions WHERE uid IN ({marks})",
+            chunk,
+        ):
+            facts[uid] = (qdate, adate, ministry)
+    sizes: dict[str, int] = {}
+    ids = list(kept)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        sizes.update(
+            conn.execute(
+                f"SELECT group_id, count(*) FROM answer_keys WHERE group_id IN ({marks}) GROUP BY group_id",
+                chunk,
+            ).fetchall()
+        )
+    out: list[AnswerGroup] = []
+    firsts: dict[str, str] = {}
+    for group, us in kept.items():
+        ordered = sorted(us, key=lambda u: (facts.get(u, (None,))[0] or "", u))
+        firsts[group] = ordered[0]
+        kept[group] = ordered
+    texts: dict[str, str] = {}
+    first_uids = list(firsts.values())
+    for start in range(0, len(first_uids), 900):
+        chunk = first_uids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        texts.update(
+            conn.execute(
+                f"SELECT uid, substr(answer_text, 1, {EXCERPT_CHARS + 40}) FROM questions WHERE uid IN ({marks})",
+                chunk,
+            ).fetchall()
+        )
+    for group, ordered in kept.items():
+        first = firsts[group]
+        _, adate, ministry = facts.get(first, (None, None, None))
+        excerpt = " ".join((texts.get(first) or "").split())
+        if len(excerpt) > EXCERPT_CHARS:
+            excerpt = excerpt[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+        out.append(
+            AnswerGroup(group, tuple(ordered), int(sizes.get(group, len(ordered))), excerpt, ministry, adate)
+        )
+    out.sort(key=lambda g: (-len(g.uids), -g.in_corpus, g.group_id))
+    return out

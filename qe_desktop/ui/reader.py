@@ -812,7 +812,6 @@ class SameAnswerBar(QFrame):
         )
         self.list = QListWidget()
         self.list.setObjectName("same_answer_list")
-        self.list.setMaximumHeight(130)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.hide()
@@ -840,6 +839,9 @@ class SameAnswerBar(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, other.uid)
             item.setToolTip(f"{other.text()}\n{other.ministry or ''}".strip())
             self.list.addItem(item)
+        # As tall as its rows, five at most (then it scrolls).
+        rows = min(len(same), 5)
+        self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), 1) + 2 * self.list.frameWidth() + 2)
         self.list.setVisible(self.toggle.isChecked())
         self.show()
 

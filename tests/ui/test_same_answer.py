@@ -61,3 +61,38 @@ def test_a_question_alone_with_its_answer_shows_no_bar(qtbot: QtBot, window: Mai
     assert window.reader.shown is not None
     assert window.reader.shown.same_answer == ()
     assert not window.reader.same_answer.isVisible()
+
+
+def test_results_grouped_by_identical_answer(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    grouped = window.grouped_results
+    with qtbot.waitSignal(grouped.shown, timeout=TIMEOUT) as blocker:
+        window.act_group_answers.trigger()
+    assert window.results_stack.currentWidget() is grouped.view
+    assert blocker.args[0].groups == ()
+    assert "Aucune réponse n'est commune à plusieurs des 581 questions" in grouped.view.info.text()
+
+    # The import runs the search again: the groups follow it.
+    with qtbot.waitSignal(grouped.shown, timeout=TIMEOUT) as blocker:
+        _import_copies(qtbot, window, tmp_path / "copies")
+    found = blocker.args[0]
+    assert [g.uids for g in found.groups] == [(REAL, "QANR5L17QE90001", "QANR5L17QE90002")]
+    view = grouped.view
+    assert view.info.text().startswith("1 réponse donnée à plusieurs questions : 3 des 583 questions")
+    model = view.model
+    assert model.rowCount() == 1
+    group = model.index(0, 0)
+    assert view.group_titles()[0].startswith("« ")
+    assert model.index(0, 1).data() == 3
+    assert model.rowCount(group) == 3
+    assert model.index(1, 0, group).data().startswith("n°\u00a017-90001QE")
+
+    view.tree.expand(group)
+    child = model.index(2, 0, group)
+    with qtbot.waitSignal(window.question_shown, timeout=TIMEOUT) as shown:
+        qtbot.mouseClick(
+            view.tree.viewport(), Qt.MouseButton.LeftButton, pos=view.tree.visualRect(child).center()
+        )
+    assert shown.args == ["QANR5L17QE90002"]
+
+    window.act_group_answers.trigger()
+    assert window.results_stack.currentWidget() is window.table

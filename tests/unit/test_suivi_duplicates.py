@@ -15,6 +15,7 @@ from qe_desktop.suivi.duplicates import (
     THRESHOLD,
     answer_groups,
     duplicates_of,
+    grouped_answers,
     normalise,
     signature,
     similarity,
@@ -183,3 +184,18 @@ def test_a_corpus_without_the_table_reads_as_no_duplicates(tmp_path: Path) -> No
     with CorpusStore(path, readonly=True) as reader:
         assert duplicates_of(reader, "QANR5L17QE5268") == []
         assert answer_groups(reader, ["QANR5L17QE5268"]) == {}
+
+
+def test_grouped_answers_of_a_set(store: CorpusStore) -> None:
+    update_duplicates(store)
+    every = ["QANR5L17QE5268", "QANR5L17QE9001", "QANR5L17QE9002", "QANR5L17QE9003", "QANR5L17QE9004"]
+    (group,) = grouped_answers(store, every)
+    assert group.uids == ("QANR5L17QE5268", "QANR5L17QE9001", "QANR5L17QE9002")  # oldest first
+    assert group.in_corpus == 3
+    assert group.excerpt
+    assert len(group.excerpt) <= 161
+    # Within a set holding one of them only, no answer is shared...
+    assert grouped_answers(store, ["QANR5L17QE9001", "QANR5L17QE9003"]) == []
+    # ...unless asked for, and it still says how many questions of the corpus received it.
+    (alone,) = grouped_answers(store, ["QANR5L17QE9001", "QANR5L17QE9003"], min_size=1)
+    assert (alone.uids, alone.in_corpus) == (("QANR5L17QE9001",), 3)
