@@ -23,10 +23,11 @@ def main() -> int:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
     from screenshots import wait_until
 
-    from conftest import write_official_questions
     from qe_desktop.paths import DataPaths
     from qe_desktop.ui.app import application
     from qe_desktop.ui.main_window import MainWindow
+
+    from conftest import write_official_questions
 
     application()
     root = Path(tempfile.mkdtemp())
