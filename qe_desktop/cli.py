@@ -1292,15 +1292,22 @@ def suivi_row_record(row: SuiviRow) -> dict[str, Any]:
 
 
 def cmd_suivi(args: argparse.Namespace) -> int:
+    from qe_desktop.export.content import ExportError
+    from qe_desktop.export.suivi import DeputyQuota, SuiviLine, SuiviTable, write_suivi
+
     if not args.depute:
         raise CliError("indiquez au moins un député : --depute NOM (ou sa référence PA…)")
     today: date = args.date or date.today()
     out: list[dict[str, Any]] = []
+    lines: list[SuiviLine] = []
+    quotas: list[DeputyQuota] = []
     with _reading(args) as (_, _, store):
         for name in args.depute:
             deputy = _one_deputy(store, name)
             rows = deputy_questions(store, deputy, today)
             q = quota(rows, today, args.plafond)
+            lines += [SuiviLine(deputy.name, r) for r in rows]
+            quotas.append(DeputyQuota(deputy.name, q))
             out.append(
                 {
                     "ref": deputy.ref,
@@ -1317,35 +1324,44 @@ def cmd_suivi(args: argparse.Namespace) -> int:
                     "questions": [suivi_row_record(r) for r in rows],
                 }
             )
+    lines.sort(key=lambda line: (line.row.question_date or "", line.row.number or 0), reverse=True)
+    table = SuiviTable(today, tuple(lines), tuple(quotas))
+    for fmt, target in (("csv", args.csv), ("pdf", args.pdf)):
+        if target is not None:
+            try:
+                written = write_suivi(table, fmt, Path(target))
+            except ExportError as exc:
+                raise CliError(terminal_text(str(exc))) from exc
+            _say(terminal_text(f"tableau de suivi écrit : {written} ({len(lines)} questions)"))
     if args.json:
         echo_json({"date": today.isoformat(), "deputies": out})
         return 0
-    lines: list[str] = []
+    text: list[str] = []
     for d in out:
         count = len(d["questions"])
-        lines.append(
+        text.append(
             f"{d['name']} ({d['ref'] or 'sans référence AMO'}) — {count} question{'s' if count > 1 else ''}"
         )
         qd = d["quota"]
-        lines.append(
+        text.append(
             f"Session ouverte le {format_date_fr(qd['session_start'])} : {qd['asked']} question(s) écrite(s) "
             f"sur {qd['cap']} autorisées, reste {qd['remaining']}."
         )
         if d["stages"]:
-            lines.append("Étapes : " + ", ".join(f"{STAGE_LABELS[c]} ({n})" for c, n in d["stages"].items()))
+            text.append("Étapes : " + ", ".join(f"{STAGE_LABELS[c]} ({n})" for c, n in d["stages"].items()))
         for r in d["questions"]:
             head = [r["reference"]]
             if r["question_date"]:
                 head.append(format_date_fr(r["question_date"]))
             if r["ministry"]:
                 head.append(r["ministry"])
-            lines.append("  " + " — ".join(head))
+            text.append("  " + " — ".join(head))
             if r["analyse"]:
-                lines.append(f"    {r['analyse']}")
-            lines.append(f"    {r['explanation']}")
-        lines.append("")
-    lines.append(f"Au {format_date_fr(today.isoformat())}.")
-    echo("\n".join(lines))
+                text.append(f"    {r['analyse']}")
+            text.append(f"    {r['explanation']}")
+        text.append("")
+    text.append(f"Au {format_date_fr(today.isoformat())}.")
+    echo("\n".join(text))
     return 0
 
 
@@ -1505,6 +1521,15 @@ def _add_suivi_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         default=DEFAULT_SESSION_CAP,
         metavar="N",
         help=f"questions écrites autorisées par session ({DEFAULT_SESSION_CAP}, fixé par la Conférence des présidents)",
+    )
+    p.add_argument(
+        "--csv",
+        metavar="FICHIER",
+        type=_argv_text,
+        help="écrire aussi le « Tableau de suivi » en CSV (tableur)",
+    )
+    p.add_argument(
+        "--pdf", metavar="FICHIER", type=_argv_text, help="écrire aussi le « Tableau de suivi » en PDF"
     )
     p.add_argument("--json", action="store_true", help="en JSON")
     p.set_defaults(func=cmd_suivi)

@@ -81,6 +81,11 @@ class DataPaths:
         return self.root / "imports.json"
 
     @property
+    def suivi_seen(self) -> Path:
+        """What the Suivi view last showed of « Mes députés »' questions (see suivi/changes.py)."""
+        return self.root / "suivi-vu.json"
+
+    @property
     def log_file(self) -> Path:
         return self.root / "qe-desktop.log"
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -338,6 +339,11 @@ _ANNOTATION_COLUMNS = (
 )
 
 
+def _writable(path: Path) -> bool:
+    """Whether a writer can work on ``path`` (its folder and the file itself can be written)."""
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
 def _clean_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Tags trimmed, inner spaces collapsed, empty ones and repeats (folded) dropped."""
     seen: set[str] = set()
@@ -407,12 +413,18 @@ class UserStore:
         conn = sqlite3.connect(
             f"file:{path}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
         )
+        # The writer may hold its lock a moment (creating the file, switching it to WAL).
+        conn.execute("PRAGMA busy_timeout = 2000")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
         except sqlite3.OperationalError:
-            # WAL on a read-only medium: its -shm cannot be created; nothing can write there.
             conn.close()
+            if _writable(path):
+                # Not a read-only medium: a lock held longer than the wait; never read the file
+                # raw (immutable) under a writer, it may be half-checkpointed.
+                raise
+            # WAL on a read-only medium: its -shm cannot be created; nothing can write there.
             return sqlite3.connect(
                 f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False, isolation_level=None
             )
@@ -533,8 +545,10 @@ class UserStore:
         if version == SCHEMA_VERSION:
             return
         if self.readonly and not in_memory and self.path.exists():
-            if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
-                # An empty file in a read-only folder: read as empty.
+            empty = version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+            if empty or _writable(self.path):
+                # An empty file in a read-only folder, or one that the window's writer is creating
+                # or migrating right now: read as empty (a reader looks again next time).
                 conn.close()
                 self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
                 self._migrate(in_memory=True)

@@ -39,9 +39,8 @@ from qe_desktop.annotations.edits import (
     RenameColour,
     new_annotation,
 )
-from qe_desktop.annotations.store import DEFAULT_COLOURS, QuestionMarks, UserStore, UserStoreError
+from qe_desktop.annotations.store import DEFAULT_COLOURS
 from qe_desktop.model import COLOURS, Annotation, ColourMeaning
-from qe_desktop.paths import DataPaths
 from qe_desktop.ui.reader import (
     AnnotationAction,
     PassageRequest,
@@ -50,7 +49,7 @@ from qe_desktop.ui.reader import (
     meaning_of,
     short_quote,
 )
-from qe_desktop.ui.workers import is_on_disk
+from qe_desktop.ui.user_reads import UserReads
 
 log = logging.getLogger(__name__)
 
@@ -201,39 +200,6 @@ class ColoursDialog(QDialog):
             number: " ".join(field.text().split()) or DEFAULT_COLOURS[number - 1]
             for number, field in self.fields.items()
         }
-
-
-class UserReads:
-    """A read-only connection to ``user.sqlite`` for the GUI thread (tags, marks): opened when needed."""
-
-    def __init__(self, paths: DataPaths) -> None:
-        self.paths = paths
-        self._store: UserStore | None = None
-
-    def store(self) -> UserStore:
-        if self._store is None:
-            store = UserStore(self.paths.user_db, readonly=True)
-            if not is_on_disk(store):
-                return store  # nothing written yet: read as empty, look again next time
-            self._store = store
-        return self._store
-
-    def tags(self) -> list[str]:
-        try:
-            return [tag for tag, _ in self.store().tags()]
-        except UserStoreError as exc:
-            log.warning("Étiquettes illisibles : %s", exc)
-            return []
-
-    def marks(self, uids: Sequence[str]) -> dict[str, QuestionMarks | None]:
-        """Each uid's marks, None for those without any (raises UserStoreError)."""
-        found = self.store().marks(list(uids))
-        return {uid: found.get(uid) for uid in uids}
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
 
 
 class Annotator(QObject):

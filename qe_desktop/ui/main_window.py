@@ -58,7 +58,7 @@ from qe_desktop.labels import facet_title, facet_value_label, ordinal, status_la
 from qe_desktop.model import Changes, ColourMeaning, SearchRequest, UserChanges
 from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
-from qe_desktop.ui.annotating import Annotator, UserReads
+from qe_desktop.ui.annotating import Annotator
 from qe_desktop.ui.answer_groups import GroupedResults
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
 from qe_desktop.ui.export_dialog import ExportChoice, ExportDialog
@@ -68,7 +68,9 @@ from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
 from qe_desktop.ui.stats_view import StatisticsDock
+from qe_desktop.ui.suivi_panel import Suivi
 from qe_desktop.ui.user_panels import UserPanels
+from qe_desktop.ui.user_reads import UserReads
 from qe_desktop.ui.user_writer import EditCommand, UserState, UserWriter
 from qe_desktop.ui.workers import (
     CorpusState,
@@ -263,12 +265,18 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._build_user_panels()
+        #: The Suivi view of « Mes députés » (its dock, actions and notice).
+        self.suivi = Suivi(self)
         self._restore_settings()
 
     # -- construction -------------------------------------------------------------
 
     def _build_widgets(self) -> None:
         self.banner = Banner()
+        #: What changed for « Mes députés » since the last look (the Suivi view's notice).
+        self.suivi_banner = Banner()
+        self.suivi_banner.setObjectName("suivi_banner")
+        self.suivi_banner.setStyleSheet(self.suivi_banner.styleSheet().replace("#banner", "#suivi_banner"))
         self.search_bar = SearchBar()
 
         self.facets = FacetPanel()
@@ -371,6 +379,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.suivi_banner)
         layout.addWidget(self.search_bar)
         layout.addWidget(self.main_split, 1)
         self.setCentralWidget(central)
@@ -757,6 +766,7 @@ class MainWindow(QMainWindow):
         self.grouped_results.shutdown()
         self.writes.shutdown()
         self.user_panels.shutdown()
+        self.suivi.shutdown()
         self.user_writes.shutdown()
         self.user_reads.close()
 

@@ -8,15 +8,27 @@ never touch the real user's settings.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from qe_desktop.paths import DataPaths
+from qe_desktop.suivi.deputies import DEFAULT_SESSION_CAP
 
 SETTINGS_FILE = "qe-desktop.ini"
 HISTORY_SIZE = 50
 
 DEFAULT_ZOOM = 0  # steps of 1 pt around the reader's base size
 MIN_ZOOM, MAX_ZOOM = -5, 14
+
+
+@dataclass(frozen=True, slots=True)
+class MyDeputy:
+    """One of « Mes députés »: AMO reference (None for an author only the records name) and name."""
+
+    ref: str | None
+    name: str
 
 
 class Settings:
@@ -124,3 +136,35 @@ class Settings:
     @sample_only.setter
     def sample_only(self, value: bool) -> None:
         self.qsettings.setValue("corpus/sample_only", value)
+
+    # -- suivi --------------------------------------------------------------------
+
+    @property
+    def my_deputies(self) -> list[MyDeputy]:
+        """« Mes députés », in the user's order (stored as JSON: reference and name)."""
+        try:
+            data = json.loads(self._str("suivi/deputies", "[]"))
+        except ValueError:
+            return []
+        if not isinstance(data, list):
+            return []
+        out: list[MyDeputy] = []
+        for item in data:
+            if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"]:
+                ref = item.get("ref")
+                out.append(MyDeputy(ref if isinstance(ref, str) and ref else None, item["name"]))
+        return out
+
+    @my_deputies.setter
+    def my_deputies(self, value: list[MyDeputy]) -> None:
+        data = [{"ref": d.ref, "name": d.name} for d in value]
+        self.qsettings.setValue("suivi/deputies", json.dumps(data, ensure_ascii=False))
+
+    @property
+    def session_cap(self) -> int:
+        """The written questions a deputy may ask in a session (set by the Conférence des présidents)."""
+        return max(1, self._int("suivi/cap", DEFAULT_SESSION_CAP))
+
+    @session_cap.setter
+    def session_cap(self, value: int) -> None:
+        self.qsettings.setValue("suivi/cap", value)

@@ -25,6 +25,7 @@ from qe_desktop.annotations.edits import new_id, now_iso
 from qe_desktop.annotations.store import (
     DEFAULT_COLOURS,
     AnnotationQuery,
+    QuestionMarks,
     SearchNews,
     UserStore,
     UserStoreError,
@@ -42,7 +43,7 @@ from qe_desktop.model import (
 from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
 from qe_desktop.store import CorpusStore, QuestionFacts
-from qe_desktop.ui.workers import user_message
+from qe_desktop.ui.workers import is_on_disk, user_message
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class UserReads:
     def user(self) -> UserStore | None:
         if self._user is None and self.paths.user_db.exists():
             store = UserStore(self.paths.user_db, readonly=True)
-            if store.conn.execute("PRAGMA database_list").fetchone()[2] == "":
+            if not is_on_disk(store):
                 # The writer is creating the file: it read as empty; look again next time.
                 store.close()
                 return None
@@ -152,6 +153,21 @@ class UserReads:
             if store is not None:
                 store.close()
         self._user = self._corpus = None
+
+    def tags(self) -> list[str]:
+        """The tags already used, most used first (none when they cannot be read: said in the log)."""
+        try:
+            user = self.user()
+            return [] if user is None else [tag for tag, _ in user.tags()]
+        except UserStoreError as exc:
+            log.warning("Étiquettes illisibles : %s", exc)
+            return []
+
+    def marks(self, uids: Sequence[str]) -> dict[str, QuestionMarks | None]:
+        """Each uid's marks (annotations, dossiers), None for those without any (raises UserStoreError)."""
+        user = self.user()
+        found = {} if user is None else user.marks(list(uids))
+        return {uid: found.get(uid) for uid in uids}
 
     # -- annotations --
 

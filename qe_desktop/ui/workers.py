@@ -630,9 +630,14 @@ def shown_question(
     placed: tuple[PlacedAnnotation, ...] = ()
     meanings: dict[int, str] = {}
     if user is not None:
-        placed = tuple(user.placed_for(uid, q))
-        if placed:
-            meanings = {c.number: c.meaning for c in user.colours()}
+        try:
+            placed = tuple(user.placed_for(uid, q))
+            if placed:
+                meanings = {c.number: c.meaning for c in user.colours()}
+        except UserStoreError as exc:
+            # The question is shown all the same; its annotations come with the next load.
+            log.warning("Annotations de %s illisibles : %s", uid, exc)
+            placed, meanings = (), {}
     shown = render_shown(q, query, highlights, placed, meanings, today)
     same = same_answer(store, uid)
     return dataclasses.replace(shown, same_answer=same) if same else shown
@@ -756,7 +761,12 @@ class ReadJobs(QObject):
                 return
             try:
                 connections = self.connections
-                shown = shown_question(connections.store(), uid, query, today, connections.user())
+                try:
+                    user: UserStore | None = connections.user()
+                except UserStoreError as exc:
+                    log.warning("Base des annotations illisible : %s", exc)
+                    user = None
+                shown = shown_question(connections.store(), uid, query, today, user)
                 error = None if shown is not None else f"Question introuvable dans la base : {uid}"
                 self.question_loaded.emit(QuestionLoaded(token, uid, shown, error))
             except Exception as exc:

@@ -256,7 +256,7 @@ def test_the_context_menu_of_a_selection_offers_the_colours_and_a_note(
     _start, _ = select_words(pane, window.reader.shown.question.question_text or "", WORDS)  # type: ignore[union-attr]
     menu = QMenu()
     actions = pane.annotation_menu_actions(point_of(pane, pane.textCursor().selectionStart() + 2), menu)
-    assert [a.text() for a in actions][-1] == "Ajouter une note…"
+    assert [a.text() for a in actions][-2:] == ["Ajouter une note…", "Exporter la sélection…"]
     assert actions[1].text() == "Chiffre / donnée"
     with qtbot.waitSignals([window.user_changed, window.question_shown], timeout=TIMEOUT):
         actions[4].trigger()

@@ -80,6 +80,18 @@ def test_an_empty_file_opened_read_only_reads_as_an_empty_database(tmp_path: Pat
     assert path.read_bytes() == b""
 
 
+def test_a_database_being_migrated_reads_as_empty_in_a_writable_folder(tmp_path: Path) -> None:
+    """A reader (the window's question loader) that meets the writer's database half made (tables,
+    no schema version yet) reads it as empty, to look again next time, rather than failing."""
+    path = tmp_path / "user.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.commit()
+    conn.close()
+    with UserStore(path, readonly=True) as store:
+        assert store.count() == 0
+
+
 def test_every_edit_is_committed_when_made(user: UserStore, corpus: CorpusStore, paths: DataPaths) -> None:
     a = add(user, passage(question(corpus), "question", "Kazakhstan", colour=1, note="Voir la réponse"))
     # Another connection (another process would do the same) sees it at once.
