@@ -1408,35 +1408,55 @@ def cmd_stats(args: argparse.Namespace) -> int:
             equivalences = load_equivalences()
         except ValueError as exc:
             raise CliError(str(exc)) from exc
+    target: Path | None = None
+    if args.pdf:
+        from qe_desktop.export import check_target
+        from qe_desktop.export.content import ExportError
+
+        try:
+            target = check_target(Path(args.pdf))
+        except ExportError as exc:
+            raise CliError(terminal_text(str(exc))) from exc
     with _reading(args) as (paths, access, store):
         uids: list[str] | None = None
         interpretation = "Toutes les questions du corpus."
         if args.requete:
             index = _open_index(paths, store, readonly=access.readonly_reason)
             try:
+                # The interpretation and warnings of the query, then every question it finds.
                 first = index.search(SearchRequest(query=args.requete, limit=0, snippets=False))
-                result = index.search(
-                    SearchRequest(query=args.requete, limit=first.total, sort="date", snippets=False)
-                )
+                uids = index.matching_uids(SearchRequest(query=args.requete))
             except SearchIndexError as exc:
                 raise CliError(f"{exc} Lancez « qe-desktop reindex ».") from exc
             finally:
                 index.close()
-            uids = [h.uid for h in result.hits]
-            interpretation = result.interpretation
-            for warning in result.warnings:
+            interpretation = first.interpretation
+            for warning in first.warnings:
                 _say(warning)
         table = load_table(store)
     stats = compute(table, uids, by=args.par, equivalences=equivalences)
+    written: Path | None = None
+    if target is not None:
+        from qe_desktop.export.content import ExportError
+        from qe_desktop.export.report import StatsReport, covers_text, write_report
+
+        try:
+            written = write_report(StatsReport(stats, covers_text(args.requete or ""), date.today()), target)
+        except ExportError as exc:
+            raise CliError(terminal_text(str(exc))) from exc
     if args.json:
         record = stats.record()
         record["interpretation"] = interpretation
+        if written is not None:
+            record["pdf"] = str(written)
         echo_json(record)
         return 0
     echo(interpretation)
     echo(format_stats(stats, GROUP_TITLES[args.par]))
     if stats.grouped_names:
         echo("Noms successifs regroupés selon resources/suivi/ministeres.csv (sources dans ce fichier).")
+    if written is not None:
+        echo(f"Rapport statistique écrit : {written}")
     return 0
 
 
@@ -1527,6 +1547,11 @@ def _add_suivi_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--regrouper", action="store_true", help="regroupe les noms successifs d'un ministère sur une ligne"
+    )
+    p.add_argument(
+        "--pdf",
+        metavar="FICHIER",
+        help="écrit aussi le « Rapport statistique » (tableaux et graphiques) en PDF",
     )
     p.add_argument("--json", action="store_true", help="en JSON")
     p.set_defaults(func=cmd_stats)

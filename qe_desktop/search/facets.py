@@ -184,6 +184,15 @@ class DocTable:
             counts[facet] = _ordered(facet, counter)
         return final, counts
 
+    def filter_docs(self, docs: Iterable[int], filters: Mapping[str, Sequence[str]]) -> list[int]:
+        """Apply facet filters without counting (what :meth:`filter_and_count` keeps, sorted)."""
+        final = sorted(docs)
+        for facet, wanted in filters.items():
+            allowed = self.allowed_values(facet, wanted)
+            column = self.values[facet]
+            final = [d for d in final if column[d] in allowed]
+        return final
+
     def warm(self) -> None:
         """Build the per-group codes that counting facets reads (about 0.1 s at 133,000 questions)."""
         for group in _FACET_GROUPS:

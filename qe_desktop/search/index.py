@@ -711,6 +711,40 @@ class SearchIndex:
             offset=offset,
         )
 
+    def matching_uids(self, request: SearchRequest | str) -> list[str]:
+        """Every question the search finds (its query and filters; order and page ignored).
+
+        What :meth:`search` counts in ``total``, without ranking, facet counts, hits or snippets:
+        for views over the whole result (the statistics).  Warnings are not returned.
+        """
+        if isinstance(request, str):
+            request = SearchRequest(query=request)
+        parsed = parse_query(request.query)
+        warnings: list[str] = []
+        wanted_annotated, other_filters = self._annotated_filter(request.filters, warnings)
+        try:
+            filters = normalize_filters(other_filters)
+        except ValueError:
+            filters = {}
+        annotated = self._annotated_uids(parsed.query, wanted_annotated, warnings)
+
+        def work(snap: _Snapshot) -> list[str]:
+            table = snap.table
+            matcher = snap.matcher
+            query = self._with_annotations(parsed.query, table, warnings)
+            pinned = self._pinned_docs(matcher, table, parsed)
+            matched = matcher.all_docs() if query is None else matcher.docs(query)
+            docset = matched.union(pinned) if pinned else matched
+            if annotated is not None and wanted_annotated is not None:
+                annotated_docs = _docnums(table, annotated)
+                docset = frozenset(d for d in docset if (d in annotated_docs) == wanted_annotated)
+            final = table.filter_docs(docset, filters) if filters else docset
+            uids = table.uids
+            return [uids[d] for d in final]
+
+        result: list[str] = self._guarded(work)
+        return result
+
     def _annotated_filter(
         self, filters: Sequence[tuple[str, str]], warnings: list[str]
     ) -> tuple[bool | None, tuple[tuple[str, str], ...]]:

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QStyle,
     QTableView,
     QToolBar,
@@ -58,6 +59,7 @@ from qe_desktop.model import Changes, ColourMeaning, SearchRequest, UserChanges
 from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
 from qe_desktop.ui.annotating import Annotator
+from qe_desktop.ui.answer_groups import GroupedResults
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
 from qe_desktop.ui.export_dialog import ExportChoice, ExportDialog
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
@@ -65,6 +67,7 @@ from qe_desktop.ui.reader import PassageRequest, Reader
 from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
+from qe_desktop.ui.stats_view import StatisticsDock
 from qe_desktop.ui.suivi_panel import Suivi
 from qe_desktop.ui.user_panels import UserPanels
 from qe_desktop.ui.user_reads import UserReads
@@ -311,8 +314,16 @@ class MainWindow(QMainWindow):
         results_layout = QVBoxLayout(results)
         results_layout.setContentsMargins(0, 0, 0, 0)
         results_layout.setSpacing(0)
-        results_layout.addWidget(self.chips)
-        results_layout.addWidget(self.table, 1)
+        # The results' bar: the filters' chips, then « Grouper les réponses identiques ».
+        self.results_bar = QHBoxLayout()
+        self.results_bar.setContentsMargins(0, 0, 4, 0)
+        self.results_bar.addWidget(self.chips, 1)
+        self.results_bar.addStretch(0)  # the toggle on the right, with or without chips
+        results_layout.addLayout(self.results_bar)
+        #: The results list, or in its place the answers given many times (GroupedResults).
+        self.results_stack = QStackedWidget()
+        self.results_stack.addWidget(self.table)
+        results_layout.addWidget(self.results_stack, 1)
 
         self.reader = Reader()
         #: The GUI thread's read-only view of the user's database (tags, the results' marks).
@@ -626,6 +637,27 @@ class MainWindow(QMainWindow):
     def _build_user_panels(self) -> None:
         """The docks of the user's own work (annotations, dossiers, saved searches) and their actions."""
         self.user_panels = UserPanels(self)
+        #: « Statistiques » over the current search (Affichage menu).
+        self.statistics = StatisticsDock(self)
+        self._build_grouped_results()
+
+    def _build_grouped_results(self) -> None:
+        """« Grouper les réponses identiques »: a toggle above the results and in Affichage."""
+        self.grouped_results = GroupedResults(self)
+        self.results_stack.addWidget(self.grouped_results.view)
+        self.act_group_answers = QAction("Grouper les réponses identiques", self)
+        self.act_group_answers.setObjectName("group_answers")
+        self.act_group_answers.setCheckable(True)
+        self.act_group_answers.setToolTip(
+            "Une ligne par réponse donnée à plusieurs questions de la recherche, avec ses questions"
+        )
+        self.act_group_answers.toggled.connect(self.grouped_results.set_active)
+        button = QToolButton()
+        button.setObjectName("group_answers_button")
+        button.setDefaultAction(self.act_group_answers)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.results_bar.addWidget(button)
+        self.menu_view.addAction(self.act_group_answers)
 
     def _connect(self) -> None:
         self.search_bar.search_requested.connect(self.on_search_bar_search_requested)
@@ -653,6 +685,7 @@ class MainWindow(QMainWindow):
         self.user_changed.connect(self.on_user_changed)
         self.reader.annotation_clicked.connect(self.annotation_selected)
         self.reader.export_requested.connect(self.on_reader_export_requested)
+        self.reader.question_requested.connect(self.open_question)
         self.reads.search_finished.connect(self.on_reads_search_finished)
         self.reads.question_loaded.connect(self.on_reads_question_loaded)
         self.reads.similar_found.connect(self.on_reads_similar_found)
@@ -729,6 +762,8 @@ class MainWindow(QMainWindow):
         self.writes.cancel()
         # Readers first: they search the index that the writer closes.
         self.reads.shutdown()
+        self.statistics.shutdown()
+        self.grouped_results.shutdown()
         self.writes.shutdown()
         self.user_panels.shutdown()
         self.suivi.shutdown()

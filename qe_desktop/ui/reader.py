@@ -49,6 +49,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QSplitter,
     QTextBrowser,
@@ -60,6 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 from qe_desktop.annotations.panemap import PaneMap, PaneMismatch
+from qe_desktop.dates import format_date_fr
 from qe_desktop.model import ColourMeaning, Pane, PlacedAnnotation, Question
 from qe_desktop.render import (
     HIGHLIGHT_COLOURS,
@@ -98,6 +101,25 @@ SHORT_QUOTE = 40
 
 
 @dataclass(frozen=True, slots=True)
+class SameAnswer:
+    """A question that received the same answer as the one shown (suivi/duplicates.py)."""
+
+    uid: str
+    reference: str  # « 17-90001QE »
+    question_date: str | None
+    ministry: str | None
+    analyse: str | None
+
+    def text(self) -> str:
+        parts = [f"n°\u00a0{self.reference}"]
+        if self.question_date:
+            parts.append(format_date_fr(self.question_date))
+        if self.analyse:
+            parts.append(self.analyse)
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class ShownQuestion:
     """A question ready for the reader: the record and its three HTML parts."""
 
@@ -112,6 +134,8 @@ class ShownQuestion:
     highlights: Highlights = NO_HIGHLIGHTS
     #: The user's annotations of the question, placed on its current texts.
     annotations: tuple[PlacedAnnotation, ...] = ()
+    #: The other questions that received the same answer, oldest first.
+    same_answer: tuple[SameAnswer, ...] = ()
 
     def annotation(self, annotation_id: str) -> PlacedAnnotation | None:
         return next((p for p in self.annotations if p.annotation.id == annotation_id), None)
@@ -767,6 +791,70 @@ class FindBar(QFrame):
         return self.field.text().strip() if self.isVisible() else ""
 
 
+class SameAnswerBar(QFrame):
+    """« Même réponse que N autres questions »: a button that unfolds their list (click opens one)."""
+
+    question_requested = Signal(str)  # uid
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("same_answer_bar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.toggle = QToolButton()
+        self.toggle.setObjectName("same_answer_toggle")
+        self.toggle.setCheckable(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setToolTip(
+            "Le ministère a publié cette réponse, mot pour mot ou presque (dates, nombres et nom "
+            "du député mis à part), pour d'autres questions"
+        )
+        self.list = QListWidget()
+        self.list.setObjectName("same_answer_list")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 1, 4, 2)
+        layout.setSpacing(1)
+        layout.addWidget(self.toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.list)
+        self.toggle.toggled.connect(self.on_toggle_toggled)
+        self.list.itemActivated.connect(self.on_list_item_activated)
+        self.list.itemClicked.connect(self.on_list_item_activated)
+        self.hide()
+
+    def show_questions(self, same: Sequence[SameAnswer]) -> None:
+        self.list.clear()
+        if not same:
+            self.hide()
+            return
+        n = len(same)
+        self.toggle.setText(
+            f"Même réponse que {n} autre{'s' if n > 1 else ''} question{'s' if n > 1 else ''}"
+        )
+        for other in same:
+            item = QListWidgetItem(other.text())
+            item.setData(Qt.ItemDataRole.UserRole, other.uid)
+            item.setToolTip(f"{other.text()}\n{other.ministry or ''}".strip())
+            self.list.addItem(item)
+        # As tall as its rows, five at most (then it scrolls).
+        rows = min(len(same), 5)
+        self.list.setFixedHeight(rows * max(self.list.sizeHintForRow(0), 1) + 2 * self.list.frameWidth() + 2)
+        self.list.setVisible(self.toggle.isChecked())
+        self.show()
+
+    def on_toggle_toggled(self, checked: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if checked else Qt.ArrowType.RightArrow)
+        self.list.setVisible(checked)
+
+    def on_list_item_activated(self, item: QListWidgetItem) -> None:
+        uid = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(uid, str):
+            self.question_requested.emit(uid)
+
+
 class Reader(QWidget):
     """Key data, the two panes, the find bar; match navigation and zoom."""
 
@@ -780,6 +868,8 @@ class Reader(QWidget):
     export_requested = Signal(object)
     #: Change the colour of a highlight, edit its note and tags, or delete it (AnnotationAction).
     annotation_action_requested = Signal(object)
+    #: Open another question (uid): one that received the same answer.
+    question_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -813,6 +903,9 @@ class Reader(QWidget):
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([190, 500])
 
+        self.same_answer = SameAnswerBar()
+        self.same_answer.question_requested.connect(self.question_requested)
+
         self.find_bar = FindBar()
         self.find_bar.hide()
         self.find_bar.changed.connect(self.on_find_bar_changed)
@@ -829,6 +922,7 @@ class Reader(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.same_answer)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.find_bar)
         self.split.hide()
@@ -868,6 +962,7 @@ class Reader(QWidget):
         for pane, value in zip(panes, scrolls, strict=True):
             pane.verticalScrollBar().setValue(value)
         self.placeholder.hide()
+        self.same_answer.show_questions(shown.same_answer)
         self.split.show()
         self._collect_matches()
 
@@ -906,6 +1001,7 @@ class Reader(QWidget):
         self._matches = []
         self._index = -1
         self.placeholder.setText(message)
+        self.same_answer.show_questions(())
         self.split.hide()
         self.placeholder.show()
         self.match_changed.emit("")

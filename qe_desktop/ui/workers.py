@@ -56,7 +56,8 @@ from qe_desktop.render import (
 from qe_desktop.search.highlight import highlight_spans
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.store import CorpusStore, StoreError
-from qe_desktop.ui.reader import ShownQuestion
+from qe_desktop.suivi.duplicates import duplicates_of
+from qe_desktop.ui.reader import SameAnswer, ShownQuestion
 from qe_desktop.ui.results_model import ResultRow
 
 log = logging.getLogger(__name__)
@@ -617,7 +618,7 @@ def shown_question(
     store: CorpusStore, uid: str, query: str, today: date | None = None, user: UserStore | None = None
 ) -> ShownQuestion | None:
     """Load a question and render it with the query's matches and the user's annotations
-    (read from ``user``) marked (no Qt: any thread)."""
+    (read from ``user``) marked, and the questions that received the same answer (no Qt: any thread)."""
     q = store.get(uid)
     if q is None:
         return None
@@ -637,7 +638,28 @@ def shown_question(
             # The question is shown all the same; its annotations come with the next load.
             log.warning("Annotations de %s illisibles : %s", uid, exc)
             placed, meanings = (), {}
-    return render_shown(q, query, highlights, placed, meanings, today)
+    shown = render_shown(q, query, highlights, placed, meanings, today)
+    same = same_answer(store, uid)
+    return dataclasses.replace(shown, same_answer=same) if same else shown
+
+
+def same_answer(store: CorpusStore, uid: str) -> tuple[SameAnswer, ...]:
+    """The other questions with the answer of ``uid``, oldest first (one indexed query, computed at import)."""
+    others = duplicates_of(store, uid)
+    if not others:
+        return ()
+    facts = store.facts(others)
+    return tuple(
+        SameAnswer(
+            f.uid,
+            f"{f.legislature}-{f.number}{f.type}",
+            f.question_date,
+            f.ministry_answering,
+            f.analyse,
+        )
+        for u in others
+        if (f := facts.get(u)) is not None
+    )
 
 
 def render_shown(

@@ -86,3 +86,19 @@ def test_reponses_identiques(data: Path) -> None:
     unknown = run(data, "reponses-identiques", "17-424242")
     assert unknown.returncode == 2
     assert "aucune question ne correspond à « 17-424242 »" in unknown.stderr
+
+
+def test_stats_pdf_report(data: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    target = tmp_path / "rapport.pdf"
+    result = run(data, "stats", "--requete", "diamants synthétiques", "--pdf", str(target), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["pdf"] == str(target)
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(target).pages).split())
+    assert "Rapport statistique" in text
+    assert "Recherche « diamants synthétiques »" in text
+    assert "Économie, finances, souveraineté" in text
+    missing = run(data, "stats", "--pdf", str(tmp_path / "absent" / "r.pdf"))
+    assert missing.returncode == 2
+    assert "n'existe pas" in missing.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +14,17 @@ import pytest
 from qe_desktop.model import Question
 from qe_desktop.store import CorpusStore
 from qe_desktop.suivi.duplicates import (
+    NUM_PERM,
+    SEED,
+    SHINGLE,
     THRESHOLD,
+    _near_pairs,
     answer_groups,
     duplicates_of,
+    grouped_answers,
     normalise,
     signature,
+    signatures,
     similarity,
     update_duplicates,
 )
@@ -88,7 +96,7 @@ def test_different_real_answers_stay_below_the_threshold() -> None:
     """
     questions = _real_answers()
     assert len(questions) >= 8
-    matrix = np.stack([signature(normalise(q.answer_text or "", q.author)).hashvalues for q in questions])  # type: ignore[union-attr]
+    matrix = np.stack([signature(normalise(q.answer_text or "", q.author)) for q in questions])  # type: ignore[arg-type]
     highest = 0.0
     highest_elsewhere = 0.0
     for i in range(len(questions) - 1):
@@ -183,3 +191,58 @@ def test_a_corpus_without_the_table_reads_as_no_duplicates(tmp_path: Path) -> No
     with CorpusStore(path, readonly=True) as reader:
         assert duplicates_of(reader, "QANR5L17QE5268") == []
         assert answer_groups(reader, ["QANR5L17QE5268"]) == {}
+
+
+def test_grouped_answers_of_a_set(store: CorpusStore) -> None:
+    update_duplicates(store)
+    every = ["QANR5L17QE5268", "QANR5L17QE9001", "QANR5L17QE9002", "QANR5L17QE9003", "QANR5L17QE9004"]
+    (group,) = grouped_answers(store, every)
+    assert group.uids == ("QANR5L17QE5268", "QANR5L17QE9001", "QANR5L17QE9002")  # oldest first
+    assert group.in_corpus == 3
+    assert group.excerpt
+    assert len(group.excerpt) <= 161
+    # Within a set holding one of them only, no answer is shared...
+    assert grouped_answers(store, ["QANR5L17QE9001", "QANR5L17QE9003"]) == []
+    # ...unless asked for, and it still says how many questions of the corpus received it.
+    (alone,) = grouped_answers(store, ["QANR5L17QE9001", "QANR5L17QE9003"], min_size=1)
+    assert (alone.uids, alone.in_corpus) == (("QANR5L17QE9001",), 3)
+
+
+def test_signatures_are_datasketchs_minhash_bit_for_bit(qe5268: Question) -> None:
+    """The batch computation in numpy gives datasketch's affine32 MinHash (64 permutations, seed 1),
+    for one answer or many at once, whatever their lengths."""
+    datasketch = pytest.importorskip("datasketch")
+    answer = normalise(qe5268.answer_text or "", qe5268.author)
+    words = answer.split()
+    texts = [answer, " ".join(words[: len(words) // 3]), " ".join(reversed(words)), "trop court"]
+    ours = signatures(texts)
+    assert ours[3] is None
+    for text, mine in zip(texts[:3], ours[:3], strict=True):
+        codes = [zlib.crc32(w.encode()) for w in text.split()]
+        shingles = set()
+        for i in range(len(codes) - SHINGLE + 1):
+            h = 0
+            for c in codes[i : i + SHINGLE]:
+                h = (h * 1_000_003 + c) & 0xFFFFFFFF
+            shingles.add(h)
+        reference = datasketch.MinHash(num_perm=NUM_PERM, hashfunc=lambda v: v, scheme="affine32", seed=SEED)
+        reference.update_batch(sorted(shingles))
+        assert mine is not None
+        assert np.array_equal(mine, reference.hashvalues)
+        assert np.array_equal(signature(text), mine)
+
+
+def test_banding_finds_pairs_at_the_threshold_and_not_far_below() -> None:
+    """Synthetic signatures agreeing on a given share of their values: at 0.8 and above every pair is
+    found (16 bands of 4: 0.9998 per pair), at 0.3 none is kept (checked on the whole signature)."""
+    rng = np.random.default_rng(7)
+    base = rng.integers(0, 2**32, size=(200, NUM_PERM), dtype=np.uint32)
+    for share, found in ((0.8, True), (0.9, True), (0.3, False)):
+        other = base.copy()
+        agree = math.ceil(share * NUM_PERM)
+        for row in other:
+            changed = rng.choice(NUM_PERM, NUM_PERM - agree, replace=False)
+            row[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint32)
+        pairs = set(_near_pairs(np.vstack([base, other])))
+        expected = {(i, i + len(base)) for i in range(len(base))}
+        assert (pairs == expected) if found else not pairs, share
