@@ -534,15 +534,16 @@ class UserStore:
             return
         if self.readonly and self.path.exists():
             if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
-                # An empty file in a read-only folder: read as empty.
+                # An empty file (in a read-only folder, or being created by the writer right now):
+                # read as empty, from an empty schema in memory.
                 conn.close()
-                self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-                self._migrate()
-                return
-            raise UserStoreError(
-                f"La base de vos annotations « {self.path} » doit être mise à jour, mais le dossier de "
-                "données est en lecture seule."
-            )
+                conn = self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                conn.execute("PRAGMA foreign_keys = ON")
+            else:
+                raise UserStoreError(
+                    f"La base de vos annotations « {self.path} » doit être mise à jour, mais le dossier de "
+                    "données est en lecture seule."
+                )
         for number in range(version + 1, SCHEMA_VERSION + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:

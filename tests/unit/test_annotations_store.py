@@ -57,6 +57,17 @@ def test_a_new_database_is_wal_full_sync_at_the_current_schema_with_the_default_
     assert paths.user_db.exists()
 
 
+def test_an_empty_file_opened_read_only_reads_as_empty(tmp_path: Path) -> None:
+    # What a reader meets while the writer is creating user.sqlite (found by the smoke test:
+    # this recursed until RecursionError).
+    path = tmp_path / "user.sqlite"
+    path.touch()
+    with UserStore(path, readonly=True) as store:
+        assert [c.meaning for c in store.colours()] == list(DEFAULT_COLOURS)
+        assert store.annotations_for(QUESTION_UID) == []
+    assert path.read_bytes() == b""
+
+
 def test_a_newer_schema_is_refused_and_left_as_it_is(paths: DataPaths) -> None:
     conn = sqlite3.connect(paths.user_db)
     conn.execute("CREATE TABLE future (x)")
