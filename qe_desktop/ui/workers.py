@@ -60,7 +60,13 @@ from qe_desktop.ui.results_model import ResultRow
 log = logging.getLogger(__name__)
 
 #: Known problems: their message (French) is shown as is; anything else is a bug, logged with its traceback.
-KNOWN_ERRORS: tuple[type[Exception], ...] = (StoreError, SearchIndexError, DataFolderError, UserStoreError, OSError)
+KNOWN_ERRORS: tuple[type[Exception], ...] = (
+    StoreError,
+    SearchIndexError,
+    DataFolderError,
+    UserStoreError,
+    OSError,
+)
 
 
 def user_message(exc: BaseException, paths: DataPaths) -> str:
