@@ -16,7 +16,8 @@ BUILD = ROOT / "build"
 
 def _contents() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bundle_contents", BUILD / "bundle_contents.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -54,7 +55,8 @@ def test_no_module_the_app_imports_is_left_out() -> None:
 
 def test_every_qt_plugin_left_out_is_a_plugin_of_this_qt() -> None:
     spec = importlib.util.find_spec("PySide6")
-    assert spec is not None and spec.submodule_search_locations
+    assert spec is not None
+    assert spec.submodule_search_locations
     plugins = Path(next(iter(spec.submodule_search_locations))) / "Qt" / "plugins"
     if not plugins.is_dir():
         pytest.skip("PySide6 sans dossier Qt/plugins (macOS, Windows : autre disposition)")
@@ -74,6 +76,7 @@ def test_the_spec_is_python_and_uses_only_paths_relative_to_itself() -> None:
     source = (BUILD / "qe_desktop.spec").read_text(encoding="utf-8")
     compile(source, "qe_desktop.spec", "exec")
     assert "SPECPATH" in source
-    assert "/work/" not in source and "/home/" not in source
+    assert "/work/" not in source
+    assert "/home/" not in source
     compile((BUILD / "launch.py").read_text(encoding="utf-8"), "launch.py", "exec")
     assert "freeze_support()" in (BUILD / "launch.py").read_text(encoding="utf-8")
