@@ -101,6 +101,7 @@ EXCLUDED_QT_LIBRARIES = (
     "libQt6VirtualKeyboard",
     "libQt6WaylandCompositor",
     "libQt6EglFS",
+    "libQt6EglFs",
     "Qt6Qml",
     "Qt6Quick",
     "Qt6Pdf",
