@@ -55,7 +55,6 @@ EXCLUDED_MODULES = (
     "hypothesis",
     "pytestqt",
     "mypy",
-    "PyInstaller",
     "setuptools",
     "pip",
     # Pillow is imported by reportlab, but the PDF has no picture: its optional codecs and toolkit

@@ -69,7 +69,7 @@ def build_description() -> str:
 
 def log_unexpected(exc: BaseException, paths: DataPaths) -> str:
     """Write an unexpected error's traceback to the log; return the French message for the user."""
-    target = log_path() or configure_logging(paths)
+    target = configure_logging(paths)
     log.critical(
         "Erreur inattendue\n%s", "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     )

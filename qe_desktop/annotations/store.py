@@ -539,6 +539,9 @@ class UserStore:
                 conn.close()
                 conn = self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
                 conn.execute("PRAGMA foreign_keys = ON")
+            elif self._refuse_newer() == SCHEMA_VERSION:
+                # The writer created it between the two reads above (each its own snapshot).
+                return
             else:
                 raise UserStoreError(
                     f"La base de vos annotations « {self.path} » doit être mise à jour, mais le dossier de "

@@ -17,12 +17,16 @@ from qe_desktop.paths import DataPaths
 
 @pytest.fixture(autouse=True)
 def detached_log() -> Iterator[None]:
+    """The ``qe_desktop`` logger as a fresh process has it (other tests attach their folders' logs)."""
     before = list(log.handlers)
+    for handler in before:
+        log.removeHandler(handler)
     yield
     for handler in list(log.handlers):
-        if handler not in before:
-            log.removeHandler(handler)
-            handler.close()
+        log.removeHandler(handler)
+        handler.close()
+    for handler in before:
+        log.addHandler(handler)
 
 
 def test_the_first_line_of_a_run_names_the_version_and_the_build(tmp_path: Path) -> None:
