@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -56,10 +57,32 @@ from qe_desktop.model import (
 )
 from qe_desktop.paths import DataPaths, sample_folders
 from qe_desktop.render import title
+from qe_desktop.search.analysis import fold
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.search.query import without_lone_surrogates
 from qe_desktop.smoke import run_smoke_test
 from qe_desktop.store import QUICK_CHECK_SECONDS, CorpusStore, StoreError
+from qe_desktop.suivi.deputies import (
+    DEFAULT_SESSION_CAP,
+    Deputy,
+    SuiviRow,
+    deputy_questions,
+    find_deputies,
+    per_month,
+    quota,
+    stage_counts,
+)
+from qe_desktop.suivi.duplicates import duplicates_of
+from qe_desktop.suivi.rules import STAGE_LABELS
+from qe_desktop.suivi.stats import (
+    GROUP_BYS,
+    GROUP_TITLES,
+    Stats,
+    compute,
+    histogram_label,
+    load_equivalences,
+    load_table,
+)
 
 
 class CliError(Exception):
@@ -491,6 +514,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Search commands (search, similar, reindex) are registered below.
     _add_search_commands(sub, common)
     _add_annotation_commands(sub, common)
+    _add_export_commands(sub, common)
+    _add_suivi_commands(sub, common)
     return parser
 
 
@@ -1220,6 +1245,486 @@ def _add_annotation_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     d.add_argument("nom", type=_argv_text, metavar="NOM", help="le dossier")
     d.set_defaults(func=cmd_dossier_delete)
+
+
+# -- suivi, stats, reponses-identiques ----------------------------------------------------
+
+
+def _day_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date illisible : « {value} » (attendu : AAAA-MM-JJ)") from None
+
+
+def _one_deputy(store: CorpusStore, name: str) -> Deputy:
+    found = find_deputies(store, name)
+    if not found:
+        raise CliError(terminal_text(f"aucun député ne correspond à « {name} »"))
+    exact = [d for d in found if fold(d.name).endswith(fold(name))] if len(found) > 1 else found
+    if len(exact) != 1:
+        listed = ", ".join(f"{d.name} ({d.ref or 'sans référence AMO'})" for d in found[:10])
+        raise CliError(
+            terminal_text(
+                f"« {name} » désigne plusieurs députés : {listed}. Précisez, ou donnez la référence PA…."
+            )
+        )
+    return exact[0]
+
+
+def suivi_row_record(row: SuiviRow) -> dict[str, Any]:
+    stage = row.stage
+    deadlines = stage.deadlines
+    return {
+        "uid": row.uid,
+        "reference": row.reference,
+        "analyse": row.analyse,
+        "rubrique": row.rubrique,
+        "ministry": row.ministry,
+        "question_date": row.question_date,
+        "answer_date": row.answer_date,
+        "status": row.status,
+        "stage": stage.code,
+        "stage_label": stage.label,
+        "days": stage.days,
+        "answer_deadline": deadlines.answer.isoformat() if deadlines else None,
+        "extension_deadline": deadlines.extension.isoformat() if deadlines and deadlines.extension else None,
+        "signal_date": stage.signalled.isoformat() if stage.signalled else None,
+        "signal_deadline": deadlines.signal.isoformat() if deadlines and deadlines.signal else None,
+        "renewal_date": stage.renewed.isoformat() if stage.renewed else None,
+        "explanation": stage.explanation(),
+    }
+
+
+def cmd_suivi(args: argparse.Namespace) -> int:
+    if not args.depute:
+        raise CliError("indiquez au moins un député : --depute NOM (ou sa référence PA…)")
+    today: date = args.date or date.today()
+    out: list[dict[str, Any]] = []
+    with _reading(args) as (_, _, store):
+        for name in args.depute:
+            deputy = _one_deputy(store, name)
+            rows = deputy_questions(store, deputy, today)
+            q = quota(rows, today, args.plafond)
+            out.append(
+                {
+                    "ref": deputy.ref,
+                    "name": deputy.name,
+                    "quota": {
+                        "session_start": q.session_start.isoformat(),
+                        "session_end": q.session_end.isoformat(),
+                        "cap": q.cap,
+                        "asked": q.asked,
+                        "remaining": q.remaining,
+                    },
+                    "stages": {code: n for code, n in stage_counts(rows).items() if n},
+                    "per_month": [{"month": m, "count": n} for m, n in per_month(rows)],
+                    "questions": [suivi_row_record(r) for r in rows],
+                }
+            )
+    if args.json:
+        echo_json({"date": today.isoformat(), "deputies": out})
+        return 0
+    lines: list[str] = []
+    for d in out:
+        count = len(d["questions"])
+        lines.append(
+            f"{d['name']} ({d['ref'] or 'sans référence AMO'}) — {count} question{'s' if count > 1 else ''}"
+        )
+        qd = d["quota"]
+        lines.append(
+            f"Session ouverte le {format_date_fr(qd['session_start'])} : {qd['asked']} question(s) écrite(s) "
+            f"sur {qd['cap']} autorisées, reste {qd['remaining']}."
+        )
+        if d["stages"]:
+            lines.append("Étapes : " + ", ".join(f"{STAGE_LABELS[c]} ({n})" for c, n in d["stages"].items()))
+        for r in d["questions"]:
+            head = [r["reference"]]
+            if r["question_date"]:
+                head.append(format_date_fr(r["question_date"]))
+            if r["ministry"]:
+                head.append(r["ministry"])
+            lines.append("  " + " — ".join(head))
+            if r["analyse"]:
+                lines.append(f"    {r['analyse']}")
+            lines.append(f"    {r['explanation']}")
+        lines.append("")
+    lines.append(f"Au {format_date_fr(today.isoformat())}.")
+    echo("\n".join(lines))
+    return 0
+
+
+def _percent(share: float) -> str:
+    return f"{round(100 * share)} %"
+
+
+def _days_text(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} j"
+
+
+def format_stats(stats: Stats, table_label: str) -> str:
+    """The statistics as a French text table."""
+    header = f"{table_label:<48} {'Questions':>9} {'Répondues':>9} {'Médiane':>8} {'9e déc.':>8} {'≤ 2 mois':>8} {'En attente':>10}  Plus ancienne en attente"
+    lines = [header]
+    for g in (*stats.groups, stats.total):
+        label = g.label if len(g.label) <= 48 else g.label[:47] + "…"
+        oldest = (
+            f"{format_date_fr(g.oldest_waiting_date)} ({g.oldest_waiting_uid})"
+            if g.oldest_waiting_uid
+            else ""
+        )
+        lines.append(
+            f"{label:<48} {g.questions:>9} {_percent(g.answered_share):>9} {_days_text(g.median_days):>8} "
+            f"{_days_text(g.p90_days):>8} {_percent(g.within_two_months_share):>8} {g.waiting:>10}  {oldest}"
+        )
+    lines.append("")
+    lines.append("Délais de réponse :")
+    for lo, hi, n in stats.histogram:
+        lines.append(f"  {histogram_label(lo, hi):<22} {n}")
+    if stats.per_month:
+        busiest = max(stats.per_month, key=lambda item: item[1])
+        lines.append(
+            f"Questions par mois : de {stats.per_month[0][0]} à {stats.per_month[-1][0]}, "
+            f"au plus {busiest[1]} en {busiest[0]} (--json pour le détail)."
+        )
+    return "\n".join(lines)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    equivalences = None
+    if args.regrouper:
+        try:
+            equivalences = load_equivalences()
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+    with _reading(args) as (paths, access, store):
+        uids: list[str] | None = None
+        interpretation = "Toutes les questions du corpus."
+        if args.requete:
+            index = _open_index(paths, store, readonly=access.readonly_reason)
+            try:
+                first = index.search(SearchRequest(query=args.requete, limit=0, snippets=False))
+                result = index.search(
+                    SearchRequest(query=args.requete, limit=first.total, sort="date", snippets=False)
+                )
+            except SearchIndexError as exc:
+                raise CliError(f"{exc} Lancez « qe-desktop reindex ».") from exc
+            finally:
+                index.close()
+            uids = [h.uid for h in result.hits]
+            interpretation = result.interpretation
+            for warning in result.warnings:
+                _say(warning)
+        table = load_table(store)
+    stats = compute(table, uids, by=args.par, equivalences=equivalences)
+    if args.json:
+        record = stats.record()
+        record["interpretation"] = interpretation
+        echo_json(record)
+        return 0
+    echo(interpretation)
+    echo(format_stats(stats, GROUP_TITLES[args.par]))
+    if stats.grouped_names:
+        echo("Noms successifs regroupés selon resources/suivi/ministeres.csv (sources dans ce fichier).")
+    return 0
+
+
+def cmd_same_answers(args: argparse.Namespace) -> int:
+    with _reading(args) as (_, _, store):
+        question = _resolve_one(store, args.ref)
+        others = store.facts(duplicates_of(store, question.uid))
+        ordered = [others[u] for u in duplicates_of(store, question.uid) if u in others]
+    if args.json:
+        echo_json(
+            {
+                "uid": question.uid,
+                "count": len(ordered),
+                "questions": [
+                    {
+                        "uid": f.uid,
+                        "reference": f"{f.legislature}-{f.number}{f.type}",
+                        "question_date": f.question_date,
+                        "answer_date": f.answer_date,
+                        "ministry": f.ministry_answering,
+                        "analyse": f.analyse,
+                    }
+                    for f in ordered
+                ],
+            }
+        )
+        return 0
+    ref = f"{question.legislature}-{question.number}{question.type}"
+    if not ordered:
+        echo(f"{ref} : aucune autre question n'a reçu la même réponse.")
+        return 0
+    n = len(ordered)
+    echo(f"{ref} : même réponse que {n} autre{'s' if n > 1 else ''} question{'s' if n > 1 else ''}.")
+    for f in ordered:
+        parts = [f"{f.legislature}-{f.number}{f.type}"]
+        if f.question_date:
+            parts.append(format_date_fr(f.question_date))
+        if f.analyse:
+            parts.append(f.analyse)
+        echo("  " + " — ".join(parts))
+    return 0
+
+
+def _add_suivi_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "suivi",
+        parents=[common],
+        help="les questions d'un député, leur étape et leurs délais (art. 135 du Règlement)",
+    )
+    p.add_argument(
+        "--depute",
+        type=_argv_text,
+        action="append",
+        default=[],
+        metavar="NOM",
+        help="nom ou référence AMO (PA…) du député (répétable)",
+    )
+    p.add_argument("--date", type=_day_arg, metavar="AAAA-MM-JJ", help="étapes à cette date (aujourd'hui)")
+    p.add_argument(
+        "--plafond",
+        type=int,
+        default=DEFAULT_SESSION_CAP,
+        metavar="N",
+        help=f"questions écrites autorisées par session ({DEFAULT_SESSION_CAP}, fixé par la Conférence des présidents)",
+    )
+    p.add_argument("--json", action="store_true", help="en JSON")
+    p.set_defaults(func=cmd_suivi)
+
+    p = sub.add_parser(
+        "stats",
+        parents=[common],
+        help="délais de réponse et taux de réponse par ministère, rubrique ou année",
+    )
+    p.add_argument(
+        "--requete", type=_argv_text, metavar="Q", help="sur les résultats de cette recherche (sinon tout)"
+    )
+    p.add_argument(
+        "--par", choices=GROUP_BYS, default="ministere", help="regroupement (ministere par défaut)"
+    )
+    p.add_argument(
+        "--regrouper", action="store_true", help="regroupe les noms successifs d'un ministère sur une ligne"
+    )
+    p.add_argument("--json", action="store_true", help="en JSON")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser(
+        "reponses-identiques",
+        parents=[common],
+        help="les questions qui ont reçu la même réponse qu'une question",
+    )
+    p.add_argument(
+        "ref", type=_argv_text, metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
+    )
+    p.add_argument("--json", action="store_true", help="en JSON")
+    p.set_defaults(func=cmd_same_answers)
+
+
+# -- export ---------------------------------------------------------------------------
+
+
+def _export_selection(
+    args: argparse.Namespace, paths: DataPaths, access: Any, corpus: CorpusStore, user: UserStore | None
+) -> tuple[list[str], str, str, str]:
+    """The questions to export (in order), the default title, the source line and the description."""
+    chosen = [bool(args.refs), args.dossier is not None, args.requete is not None]
+    if sum(chosen) != 1:
+        raise CliError(
+            "indiquez les questions à exporter : des références, --dossier NOM ou --requete RECHERCHE"
+        )
+    if args.dossier is not None:
+        if user is None:
+            raise CliError(
+                terminal_text(f"aucun dossier ne s'appelle « {args.dossier} » (aucun dossier créé)")
+            )
+        dossier = _dossier(user, args.dossier)
+        present = corpus.get_many(list(dossier.items))
+        missing = [u for u in dossier.items if u not in present]
+        if missing:
+            _say(
+                f"{len(missing)} question{'s' if len(missing) > 1 else ''} du dossier absente"
+                f"{'s' if len(missing) > 1 else ''} du corpus, non exportée{'s' if len(missing) > 1 else ''} : "
+                + ", ".join(missing)
+            )
+        uids = [u for u in dossier.items if u in present]
+        if not uids:
+            raise CliError(terminal_text(f"le dossier « {dossier.name} » n'a aucune question à exporter"))
+        return uids, dossier.name, f"Dossier « {dossier.name} »", dossier.description
+    if args.requete is not None:
+        for f in args.filtre:
+            if "=" not in f:
+                raise CliError(
+                    terminal_text(
+                        f"filtre illisible : « {f} » (attendu : champ=valeur, par ex. rubrique=santé)"
+                    )
+                )
+        request = SearchRequest(
+            query=args.requete,
+            filters=tuple((key, value) for key, _, value in (f.partition("=") for f in args.filtre)),
+            sort=args.sort,
+            limit=args.max,
+        )
+        index = _open_index(paths, corpus, readonly=access.readonly_reason)
+        annotations = SearchAnnotations(paths)
+        index.annotations = annotations
+        try:
+            result = index.search(request)
+        except SearchIndexError as exc:
+            raise CliError(f"{exc} Lancez « qe-desktop reindex ».") from exc
+        finally:
+            index.close()
+            annotations.close()
+        if not result.hits:
+            raise CliError(terminal_text(f"aucune question ne répond à « {args.requete} » : rien à exporter"))
+        if result.total > len(result.hits):
+            _say(
+                f"{result.total} questions trouvées : les {len(result.hits)} premières sont exportées "
+                "(--max pour en exporter plus)."
+            )
+        source = f"Recherche : {args.requete}" + (" (" + ", ".join(args.filtre) + ")" if args.filtre else "")
+        return [h.uid for h in result.hits], f"Recherche « {args.requete} »", source, ""
+    uids = list(dict.fromkeys(_uids(corpus, args.refs)))
+    return uids, "Sélection de questions écrites", "Sélection", ""
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from qe_desktop.export import FORMATS, check_target, write
+    from qe_desktop.export.content import ExportError, ExportOptions, build
+
+    try:
+        target = check_target(Path(args.sortie))
+    except ExportError as exc:
+        raise CliError(terminal_text(str(exc))) from exc
+    if target.suffix.lower() != FORMATS[args.format][0]:
+        _say(
+            f"Attention : « {target.name} » n'a pas l'extension {FORMATS[args.format][0]} d'un export {args.format}."
+        )
+    options = ExportOptions(
+        key_data=not args.sans_donnees,
+        answer=not args.sans_reponse,
+        highlights=not args.sans_surlignages,
+        notes=not args.sans_notes,
+        excerpts_only=args.extraits,
+        colours=frozenset(args.couleur) if args.couleur else None,
+        tags=frozenset(args.etiquette) if args.etiquette else None,
+    )
+    started = time.monotonic()
+    with _reading(args) as (paths, access, corpus):
+        # No annotations in a read-only folder that never had any: the texts are exported alone.
+        readable = access.writable or paths.user_db.exists()
+        user = UserStore.open(paths, readonly=not access.writable) if readable else None
+        try:
+            uids, default_title, source, description = _export_selection(args, paths, access, corpus, user)
+            try:
+                document = build(
+                    corpus,
+                    user,
+                    uids,
+                    title=args.titre or default_title,
+                    source=source,
+                    description=args.description if args.description is not None else description,
+                    author=args.auteur or "",
+                    options=options,
+                    progress=_stderr_progress(),
+                )
+                written = write(document, args.format, target, progress=_stderr_progress())
+            except ExportError as exc:
+                raise CliError(terminal_text(str(exc))) from exc
+            except Cancelled:
+                raise CliError("export interrompu : aucun fichier n'a été écrit.") from None
+        finally:
+            if user is not None:
+                user.close()
+    if sys.stderr.isatty():
+        echo(file=sys.stderr)
+    count = len(document.questions)
+    summary = {
+        "file": str(written),
+        "format": args.format,
+        "questions": count,
+        "notes": document.notes,
+        "annotations": sum(q.annotations for q in document.questions),
+        "seconds": round(time.monotonic() - started, 2),
+    }
+    if args.json:
+        echo_json(summary)
+    else:
+        echo(
+            terminal_text(
+                f"Export {FORMATS[args.format][1]} écrit : {written} — {count} question{'s' if count > 1 else ''}, "
+                f"{document.notes} note{'s' if document.notes > 1 else ''}."
+            )
+        )
+    return 0
+
+
+def _add_export_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="exporte des questions, un dossier ou une recherche en PDF, Markdown, ODT ou CSV",
+        description="Exporte des questions avec leurs surlignages et notes : un dossier à remettre, "
+        "une recherche à garder, une sélection à citer.",
+    )
+    p.add_argument(
+        "format", choices=("pdf", "md", "odt", "csv"), metavar="FORMAT", help="pdf, md, odt ou csv"
+    )
+    p.add_argument(
+        "refs",
+        type=_argv_text,
+        nargs="*",
+        metavar="REF",
+        help="des questions (QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851), dans cet ordre",
+    )
+    p.add_argument(
+        "--dossier", type=_argv_text, metavar="NOM", help="les questions d'un dossier, dans son ordre"
+    )
+    p.add_argument("--requete", type=_argv_text, metavar="RECHERCHE", help="les questions d'une recherche")
+    p.add_argument(
+        "--filtre",
+        type=_argv_text,
+        action="append",
+        default=[],
+        metavar="CHAMP=VALEUR",
+        help="avec --requete : ne garde que cette valeur (répétable)",
+    )
+    p.add_argument("--sort", choices=SORT_ORDERS, default="pertinence", help="avec --requete : l'ordre")
+    p.add_argument(
+        "--max", type=int, default=200, metavar="N", help="avec --requete : N questions au plus (200)"
+    )
+    p.add_argument("--sortie", "-o", required=True, metavar="FICHIER", help="le fichier à écrire")
+    p.add_argument("--titre", type=_argv_text, metavar="TITRE", help="le titre du document")
+    p.add_argument("--auteur", type=_argv_text, metavar="NOM", help="préparé par (sur la couverture)")
+    p.add_argument("--description", type=_argv_text, metavar="TEXTE", help="un texte de présentation")
+    p.add_argument(
+        "--extraits",
+        action="store_true",
+        help="pour chaque question, seulement les passages annotés (avec leur phrase) et les notes",
+    )
+    p.add_argument("--sans-reponse", action="store_true", help="sans le texte des réponses")
+    p.add_argument("--sans-donnees", action="store_true", help="sans le tableau des données clés")
+    p.add_argument("--sans-surlignages", action="store_true", help="sans les couleurs des surlignages")
+    p.add_argument("--sans-notes", action="store_true", help="sans les notes")
+    p.add_argument(
+        "--couleur",
+        type=int,
+        choices=range(1, 6),
+        action="append",
+        metavar="N",
+        help="seulement ces couleurs (1 à 5)",
+    )
+    p.add_argument(
+        "--etiquette",
+        type=_argv_text,
+        action="append",
+        metavar="MOT",
+        help="seulement les annotations à cette étiquette",
+    )
+    p.add_argument("--json", action="store_true", help="le résumé en JSON")
+    p.set_defaults(func=cmd_export)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

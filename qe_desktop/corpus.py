@@ -10,6 +10,7 @@ before it and nothing half-written.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 import zlib
@@ -21,12 +22,13 @@ from typing import IO
 from qe_desktop import importers
 from qe_desktop.importers.clean import clean, clean_rejection, cleaned_record
 from qe_desktop.importers.sources import Source, expand_paths
-from qe_desktop.jobs import CancelFn, ProgressFn, never_cancelled, no_progress
+from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
 from qe_desktop.model import Actor, CleanedRecord, ImportReport, Organe, Question, Rejection
 from qe_desktop.paths import sample_folders
 from qe_desktop.search.follow import ImportIndexer
 from qe_desktop.search.index import SearchIndex
 from qe_desktop.store import CorpusStore
+from qe_desktop.suivi.duplicates import update_duplicates
 
 #: Called after each committed batch with the uids whose stored record changed,
 #: so that the search index follows the database batch by batch.
@@ -300,11 +302,20 @@ def import_and_index(
     writer lock.
     """
     if index is None:
-        return import_paths(store, paths, progress=progress, cancelled=cancelled)
-    indexer = ImportIndexer(index, progress=progress)
-    try:
-        return import_paths(store, paths, on_changed=indexer, progress=progress, cancelled=cancelled)
-    finally:
-        if indexer.rebuild_needed and on_phase is not None:
-            on_phase("Indexation des questions importées…")
-        indexer.finish(progress, never_cancelled)
+        report = import_paths(store, paths, progress=progress, cancelled=cancelled)
+    else:
+        indexer = ImportIndexer(index, progress=progress)
+        try:
+            report = import_paths(store, paths, on_changed=indexer, progress=progress, cancelled=cancelled)
+        finally:
+            if indexer.rebuild_needed and on_phase is not None:
+                on_phase("Indexation des questions importées…")
+            indexer.finish(progress, never_cancelled)
+    # Answers given many times: the questions added or changed (or never compared, in a corpus
+    # made before schema 4) are compared with the others now, so that the reader and the results
+    # read the groups at no cost.  Nothing to compute costs one query; a cancel leaves the rest
+    # for the next import (the update is incremental).
+    if not cancelled():
+        with contextlib.suppress(Cancelled):
+            update_duplicates(store, progress=progress, cancelled=cancelled)
+    return report

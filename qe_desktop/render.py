@@ -10,12 +10,22 @@ Search matches are given as character spans of the plain text (the search
 package computes them with the same French analysis as the index) and come
 out as ``<span class="hit"><a name="hit-question-0"></a>…</span>``; the
 anchors let the reader move from one match to the next.
+
+The user's highlights (:class:`AnnotationSpan`, spans of the same plain text)
+come out as ``<span class="a2">…</span>``, the background of their colour; where
+a match falls inside a highlight the highlight keeps its background and the
+match is underlined in bold (``<span class="inhit">``), so both stay visible.
+A highlight that carries a note is followed by a small ``✎`` (:data:`NOTE_MARK`,
+the only character the reader adds to the text; it maps to no character of it).
+Notes on the whole question and the passages that can no longer be placed
+(« Passage introuvable ») are separate blocks, never drawn on the words.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +45,21 @@ CHAMBER_LABELS: dict[str, str] = {"AN": "AN", "SENAT": "Sénat"}
 
 #: Prefix of the anchors that mark the start of each match.
 HIT_ANCHOR_PREFIX = "hit-"
+#: The anchor of the block that lists a pane's passages that cannot be placed any more.
+ORPHANS_ANCHOR = "passages-introuvables"
+#: The mark after a highlighted passage that carries a note.
+NOTE_MARK = "\u270e"
+
+#: Background of each highlight colour (1 to 5) and of a passage noted without a colour (0):
+#: light enough for dark text, told apart from each other and from the yellow of the matches.
+HIGHLIGHT_COLOURS: dict[int, str] = {
+    0: "#e3e3e3",
+    1: "#a6e3b5",
+    2: "#a9d2ff",
+    3: "#ffb0a8",
+    4: "#dcc2ff",
+    5: "#f6cf9c",
+}
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
@@ -53,6 +78,34 @@ class Highlights:
 
 
 NO_HIGHLIGHTS = Highlights()
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationSpan:
+    """A highlighted passage to draw: [start, end) of the plain text of ``pane``."""
+
+    pane: str
+    start: int
+    end: int
+    colour: int | None
+    id: str
+    has_note: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NoteBlock:
+    """An annotation shown apart from the words: a note on the whole question, or a lost passage.
+
+    ``quote``: the passage as it was selected ('' for a note on the question).
+    """
+
+    id: str
+    note: str
+    quote: str = ""
+    pane: str | None = None
+    colour: int | None = None
+    tags: tuple[str, ...] = ()
+    meaning: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,41 +277,149 @@ def normalise_spans(spans: Iterable[Span], length: int) -> list[Span]:
 
 
 class _Marker:
-    """Escapes text and wraps matches; numbers the match anchors of one pane."""
+    """Escapes text and wraps matches and highlights; numbers the match anchors of one pane."""
 
-    def __init__(self, pane: str, spans: Sequence[Span], length: int) -> None:
+    def __init__(
+        self, pane: str, spans: Sequence[Span], length: int, annotations: Sequence[AnnotationSpan] = ()
+    ) -> None:
         self.pane = pane
         self.spans = normalise_spans(spans, length)
         self.count = 0
+        self.annotations = [
+            a for a in annotations if a.pane == pane and 0 <= a.start < a.end and a.start < length
+        ]
+        self._bounds = sorted(
+            {p for s, e in self.spans for p in (s, e)}
+            | {p for a in self.annotations for p in (a.start, min(a.end, length))}
+        )
+        self.length = length
 
-    def mark(self, text: str, offset: int) -> str:
-        """HTML for ``text``, which starts at ``offset`` in the full text."""
-        out: list[str] = []
-        pos = 0
+    def _hit_at(self, pos: int) -> tuple[int, int] | None:
+        for s, e in self.spans:
+            if s <= pos < e:
+                return (s, e)
+        return None
+
+    def _annotation_at(self, pos: int) -> AnnotationSpan | None:
+        """The innermost (shortest) highlight over ``pos``, the latest listed on a tie."""
+        best: AnnotationSpan | None = None
+        for a in self.annotations:
+            if a.start <= pos < a.end and (best is None or a.end - a.start <= best.end - best.start):
+                best = a
+        return best
+
+    def mark(self, text: str, offset: int, marks_at: dict[int, int] | None = None) -> str:
+        """HTML for ``text``, which starts at ``offset`` in the full text.
+
+        ``marks_at``: note marks (position in the full text -> how many) to put in this piece.
+        """
         end_of_text = offset + len(text)
-        for start, end in self.spans:
-            if end <= offset or start >= end_of_text:
-                continue
-            s, e = max(start, offset) - offset, min(end, end_of_text) - offset
-            out.append(_escape_lines(text[pos:s]))
-            anchor = f"{HIT_ANCHOR_PREFIX}{self.pane}-{self.count}"
-            self.count += 1
-            out.append(f'<span class="hit"><a name="{anchor}"></a>{_escape_lines(text[s:e])}</span>')
-            pos = e
-        out.append(_escape_lines(text[pos:]))
+        cuts = sorted(
+            {offset, end_of_text}
+            | {b for b in self._bounds if offset < b < end_of_text}
+            | {p for p in (marks_at or {}) if offset < p < end_of_text}
+        )
+        out: list[str] = []
+        for a, b in itertools.pairwise(cuts):
+            piece = _escape_lines(text[a - offset : b - offset])
+            hit = self._hit_at(a)
+            anchor = ""
+            if hit is not None and (hit[0] == a or a == offset):  # a match goes on in a new paragraph
+                anchor = f'<a name="{HIT_ANCHOR_PREFIX}{self.pane}-{self.count}"></a>'
+                self.count += 1
+            annotation = self._annotation_at(a)
+            if annotation is not None:
+                cls = f"a{annotation.colour or 0}"
+                inner = f'<span class="inhit">{anchor}{piece}</span>' if hit is not None else piece
+                out.append(f'<span class="{cls}">{inner}</span>')
+            elif hit is not None:
+                out.append(f'<span class="hit">{anchor}{piece}</span>')
+            else:
+                out.append(piece)
+            count = (marks_at or {}).get(b, 0)
+            if count:
+                out.append(f'<sup class="notemark">{NOTE_MARK * count}</sup>')
         return "".join(out)
+
+
+def match_pieces(text: str | None, spans: Sequence[Span]) -> list[Span]:
+    """The matches as the panes mark them: one per paragraph they cover (the reader's F3 stops)."""
+    if not text:
+        return []
+    out: list[Span] = []
+    merged = normalise_spans(spans, len(text))
+    for offset, para in paragraphs(text):
+        end = offset + len(para)
+        out.extend((max(s, offset), min(e, end)) for s, e in merged if s < end and e > offset)
+    return out
 
 
 def _escape_lines(text: str) -> str:
     return "<br />".join(html.escape(line, quote=True) for line in text.split("\n"))
 
 
-def text_html(text: str | None, spans: Sequence[Span] = (), *, pane: str) -> str:
-    """Paragraphs of a plain text, escaped, with the matches marked."""
+def text_html(
+    text: str | None,
+    spans: Sequence[Span] = (),
+    *,
+    pane: str,
+    annotations: Sequence[AnnotationSpan] = (),
+) -> str:
+    """Paragraphs of a plain text, escaped, with the matches and the highlights marked."""
     if not text or not text.strip():
         return '<p class="missing">Texte non disponible.</p>'
-    marker = _Marker(pane, spans, len(text))
-    return "\n".join(f'<p class="text">{marker.mark(para, offset)}</p>' for offset, para in paragraphs(text))
+    marker = _Marker(pane, spans, len(text), annotations)
+    parts = paragraphs(text)
+    # A note's mark goes after the last character of its passage that is shown.
+    marks: dict[int, int] = {}
+    for a in marker.annotations:
+        if a.has_note:
+            at = len(text[: min(a.end, len(text))].rstrip())
+            marks[at] = marks.get(at, 0) + 1
+    out = []
+    for offset, para in parts:
+        end = offset + len(para)
+        here = {p: n for p, n in marks.items() if offset < p <= end}
+        out.append(f'<p class="text">{marker.mark(para, offset, here)}</p>')
+    return "\n".join(out)
+
+
+def note_blocks_html(blocks: Sequence[NoteBlock]) -> str:
+    """Notes on the whole question, as blocks (the top of the reader)."""
+    out = []
+    for block in blocks:
+        tags = f'<p class="notetags">{_esc(" · ".join(block.tags))}</p>' if block.tags else ""
+        out.append(
+            '<table class="note" width="100%" cellspacing="0" cellpadding="6"><tr><td>'
+            '<p class="notehead">Note sur la question</p>'
+            f"{_note_paragraphs(block.note)}{tags}</td></tr></table>"
+        )
+    return "\n".join(out)
+
+
+def orphans_html(blocks: Sequence[NoteBlock]) -> str:
+    """The passages that cannot be placed on the current text: their quote and note, never on the words."""
+    if not blocks:
+        return ""
+    out = [
+        f'<p class="orphanstitle"><a name="{ORPHANS_ANCHOR}"></a>'
+        "Annotations dont le passage n'est plus dans le texte</p>"
+    ]
+    for block in blocks:
+        where = "dans la réponse" if block.pane == "answer" else "dans la question"
+        meaning = f" — {_esc(block.meaning)}" if block.meaning else ""
+        tags = f'<p class="notetags">{_esc(" · ".join(block.tags))}</p>' if block.tags else ""
+        out.append(
+            '<table class="orphan" width="100%" cellspacing="0" cellpadding="6"><tr><td>'
+            f'<p class="orphanhead">Passage introuvable ({where}){meaning}</p>'
+            f'<p class="quote">«{NBSP}{_esc(block.quote)}{NBSP}»</p>'
+            f"{_note_paragraphs(block.note)}{tags}</td></tr></table>"
+        )
+    return "\n".join(out)
+
+
+def _note_paragraphs(note: str) -> str:
+    return "".join(f'<p class="notetext">{_escape_lines(para)}</p>' for _, para in paragraphs(note))
 
 
 # -- the parts of the reader ------------------------------------------------------
@@ -292,21 +453,32 @@ def key_data_html(
     return "\n".join(p for p in parts if p)
 
 
-def question_html(q: Question, spans: Sequence[Span] = ()) -> str:
-    """The question pane: heading, JO reference, text."""
+def question_html(
+    q: Question,
+    spans: Sequence[Span] = (),
+    annotations: Sequence[AnnotationSpan] = (),
+    notes: Sequence[NoteBlock] = (),
+    orphans: Sequence[NoteBlock] = (),
+) -> str:
+    """The question pane: notes on the whole question, heading, JO reference, text, then the
+    annotated passages that cannot be placed any more (of both panes)."""
     chamber = CHAMBER_LABELS.get(q.chamber, q.chamber)
     ref = jo_reference(q.question_date, q.question_page)
     meta = f"Publiée au JO {chamber} du {ref}" if ref else "Date de publication inconnue"
     if q.ministry_asked:
         meta += f" — {q.ministry_asked}"
     return "\n".join(
-        [
+        p
+        for p in [
+            note_blocks_html(notes),
             '<h2 class="pane">Question</h2>',
             f'<p class="jo">{_esc(meta)}</p>',
             _QG_QUESTION
             if q.type == "QG" and not (q.question_text or "").strip()
-            else text_html(q.question_text, spans, pane="question"),
+            else text_html(q.question_text, spans, pane="question", annotations=annotations),
+            orphans_html(orphans),
         ]
+        if p
     )
 
 
@@ -316,7 +488,12 @@ _QG_QUESTION = (
 )
 
 
-def answer_html(q: Question, spans: Sequence[Span] = (), today: date | None = None) -> str:
+def answer_html(
+    q: Question,
+    spans: Sequence[Span] = (),
+    today: date | None = None,
+    annotations: Sequence[AnnotationSpan] = (),
+) -> str:
     """The answer pane: heading, JO reference, text; for an unanswered question, why there is none."""
     parts = ['<h2 class="pane">Réponse</h2>']
     if q.answer_date or q.answer_text:
@@ -329,7 +506,7 @@ def answer_html(q: Question, spans: Sequence[Span] = (), today: date | None = No
             meta += f" — après {days_label(delay)}"
         parts.append(f'<p class="jo">{_esc(meta)}</p>')
         if q.answer_text:
-            parts.append(text_html(q.answer_text, spans, pane="answer"))
+            parts.append(text_html(q.answer_text, spans, pane="answer", annotations=annotations))
         else:
             parts.append(
                 '<p class="missing">La réponse est publiée au JO ; son texte n\'est pas dans le corpus.</p>'
@@ -343,10 +520,18 @@ def answer_html(q: Question, spans: Sequence[Span] = (), today: date | None = No
 def stylesheet(*, dark: bool = False) -> str:
     """The reader's CSS (``resources/reader.css``, plus ``reader-dark.css`` on a dark palette)."""
     base = resources_dir()
-    css = _read_css(base / "reader.css")
+    css = _read_css(base / "reader.css") + "\n" + _highlight_css()
     if dark:
         css += "\n" + _read_css(base / "reader-dark.css")
     return css
+
+
+def _highlight_css() -> str:
+    """The highlight colours (the same in light and dark palettes, with dark text on them)."""
+    return "\n".join(
+        f"span.a{n} {{ background-color: {colour}; color: #1a1a1a; }}"
+        for n, colour in HIGHLIGHT_COLOURS.items()
+    )
 
 
 def _read_css(path: Path) -> str:

@@ -27,7 +27,7 @@ from qe_desktop.model import FIELD_LABELS, QUESTION_FIELDS, RECORD_KEYS, Actor, 
 from qe_desktop.paths import DataPaths
 from qe_desktop.references import parse_reference
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Columns of the questions table, in order (the Question fields but the raw source).
 QUESTION_COLUMNS: tuple[str, ...] = tuple(f for f in QUESTION_FIELDS if f != "source_raw")
@@ -309,7 +309,30 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
         _bump_version(conn, time.time())
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    # Answers given many times (suivi/duplicates.py): per question, the digest of the content its
+    # key was computed from, the key of its normalised answer, its MinHash signature, and the
+    # group of questions sharing that answer.  Derived data, filled after each import; stored
+    # here so that it commits with the questions and joins with them.
+    db.execute(
+        "CREATE TABLE answer_keys (uid TEXT PRIMARY KEY, content_hash TEXT, exact_key TEXT, "
+        "minhash BLOB, group_id TEXT)"
+    )
+    db.execute("CREATE INDEX answer_keys_group ON answer_keys(group_id)")
+    # The columns of the statistics (suivi/stats.py) in one covering index: read without walking
+    # the rows, whose texts come before the dates (half the time of the read at 20,000 questions).
+    db.execute(
+        "CREATE INDEX questions_stats ON questions(uid, ministry_answering, rubrique, question_date, "
+        "answer_date, status)"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _migrate_1,
+    _migrate_2,
+    _migrate_3,
+    _migrate_4,
+)
 
 
 def _bump_version(conn: sqlite3.Connection, now: float) -> None:

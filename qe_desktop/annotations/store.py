@@ -527,26 +527,26 @@ class UserStore:
             )
         return version
 
-    def _migrate(self) -> None:
+    def _migrate(self, *, in_memory: bool = False) -> None:
         conn = self.conn
         version = self._refuse_newer()
         if version == SCHEMA_VERSION:
             return
-        if self.readonly and self.path.exists():
+        if self.readonly and not in_memory and self.path.exists():
             if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
                 # An empty file (in a read-only folder, or being created by the writer right now):
-                # read as empty, from an empty schema in memory.
+                # read as empty.
                 conn.close()
-                conn = self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-                conn.execute("PRAGMA foreign_keys = ON")
-            elif self._refuse_newer() == SCHEMA_VERSION:
+                self.conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                self._migrate(in_memory=True)
+                return
+            if self._refuse_newer() == SCHEMA_VERSION:
                 # The writer created it between the two reads above (each its own snapshot).
                 return
-            else:
-                raise UserStoreError(
-                    f"La base de vos annotations « {self.path} » doit être mise à jour, mais le dossier de "
-                    "données est en lecture seule."
-                )
+            raise UserStoreError(
+                f"La base de vos annotations « {self.path} » doit être mise à jour, mais le dossier de "
+                "données est en lecture seule."
+            )
         for number in range(version + 1, SCHEMA_VERSION + 1):
             conn.execute("BEGIN IMMEDIATE")
             try:

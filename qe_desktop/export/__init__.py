@@ -50,6 +50,16 @@ def _writer(fmt: str) -> Writer:
     raise ExportError(f"Format d'export inconnu : « {fmt} » (pdf, md, odt ou csv).")
 
 
+def check_target(target: Path) -> Path:
+    """``target`` if an export can be written there (said before the work starts), else ExportError."""
+    target = Path(target)
+    if target.is_dir():
+        raise ExportError(f"« {target} » est un dossier : indiquez un nom de fichier.")
+    if not target.parent.is_dir():
+        raise ExportError(f"Le dossier « {target.parent} » n'existe pas : choisissez un dossier existant.")
+    return target
+
+
 def write(
     document: ExportDocument,
     fmt: str,
@@ -64,12 +74,8 @@ def write(
     leaves no file behind (and an existing ``target`` as it was).
     """
     writer = _writer(fmt)
-    target = Path(target)
+    target = check_target(target)
     folder = target.parent
-    if target.is_dir():
-        raise ExportError(f"« {target} » est un dossier : indiquez un nom de fichier.")
-    if not folder.is_dir():
-        raise ExportError(f"Le dossier « {folder} » n'existe pas : choisissez un dossier existant.")
     try:
         handle, name = tempfile.mkstemp(
             prefix=f".{target.stem}-", suffix=target.suffix + ".partiel", dir=folder

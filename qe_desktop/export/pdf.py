@@ -16,6 +16,7 @@ another name, then renamed over it (see :func:`qe_desktop.export.write`).
 from __future__ import annotations
 
 import functools
+import gc
 import html
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,11 +43,20 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import IndexingFlowable, LayoutError
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from qe_desktop import __version__
 from qe_desktop.dates import format_date_fr
-from qe_desktop.export.content import COLOUR_HEX, Block, ExportDocument, ExportQuestion, Note, Run
+from qe_desktop.export.content import (
+    COLOUR_HEX,
+    Block,
+    ExportDocument,
+    ExportError,
+    ExportQuestion,
+    Note,
+    Run,
+)
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn
 from qe_desktop.paths import resources_dir
 from qe_desktop.typography import NBSP, french
@@ -148,7 +158,14 @@ def styles() -> dict[str, ParagraphStyle]:
             spaceAfter=2,
         ),
         "meta": ParagraphStyle(
-            "meta", fontName=SANS, fontSize=8, leading=11, textColor=QUIET, spaceAfter=6, keepWithNext=1
+            # Not kept with the next paragraph: a long answer would be moved whole to the next page,
+            # leaving its heading alone (the pane's CondPageBreak keeps room for a few lines).
+            "meta",
+            fontName=SANS,
+            fontSize=8,
+            leading=11,
+            textColor=QUIET,
+            spaceAfter=6,
         ),
         "key_label": ParagraphStyle(
             "key_label", fontName=f"{SANS}-Bold", fontSize=7.8, leading=10, textColor=QUIET
@@ -206,29 +223,52 @@ class _Heading(Paragraph):
         self.plain = plain
 
 
-class _NumberedCanvas(Canvas):
-    """A canvas that writes « page X / Y » on every page once Y is known (at the end)."""
+class _Text(Paragraph):
+    """A paragraph of the sources' text or of a note, whose page split always fits the room left.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
+    reportlab 5.1 sometimes splits a paragraph holding inline markup (a highlight,
+    a note's mark; hyphenated or not) into a first part taller than the room it
+    was split for, which ends the whole export in a LayoutError.  Such a split is
+    made again for one line less, until its first part fits.
+    """
 
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        room = available_height
+        for _ in range(4):
+            parts: list[Flowable] = super().split(available_width, room)
+            if len(parts) != 2 or parts[0].wrap(available_width, available_height)[1] <= available_height:
+                return parts
+            room -= self.style.leading
+            if room < self.style.leading:
+                break
+        return []  # it goes whole to the next page
 
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            if self._pageNumber > 1:  # not on the cover
-                self.setFont(SANS, 8)
-                self.setFillColor(QUIET)
-                self.drawCentredString(
-                    PAGE_WIDTH / 2, MARGIN_BOTTOM - 1.1 * cm, f"page {self._pageNumber} / {total}"
-                )
-            super().showPage()
-        super().save()
+
+class _PageTotal(IndexingFlowable):
+    """The number of pages, known after a pass: « page X / Y » prints the last pass's Y.
+
+    An indexing flowable, so multiBuild makes passes until the count no longer
+    changes (together with the table of contents).  Drawing the footers at the
+    end instead (a canvas that keeps every page until it knows the count) would
+    point every bookmark at the first page.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.previous = 0
+        self.total = 0
+
+    def beforeBuild(self) -> None:
+        self.previous, self.total = self.total, 0
+
+    def isSatisfied(self) -> bool:
+        return self.previous == self.total
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return (0, 0)
+
+    def draw(self) -> None:
+        pass
 
 
 class _Dossier(BaseDocTemplate):
@@ -255,6 +295,7 @@ class _Dossier(BaseDocTemplate):
         self.progress = progress
         self.cancelled = cancelled
         self.placed = 0
+        self.page_total = _PageTotal()
         frame = Frame(
             MARGIN_X, MARGIN_BOTTOM, TEXT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM, id="text"
         )
@@ -265,8 +306,17 @@ class _Dossier(BaseDocTemplate):
             ]
         )
 
+    def afterPage(self) -> None:
+        self.page_total.total = self.page
+
     def _header(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         canvas.saveState()
+        if self.page_total.previous:
+            canvas.setFont(SANS, 8)
+            canvas.setFillColor(QUIET)
+            canvas.drawCentredString(
+                PAGE_WIDTH / 2, MARGIN_BOTTOM - 1.1 * cm, f"page {self.page} / {self.page_total.previous}"
+            )
         canvas.setFont(SANS, 8)
         canvas.setFillColor(QUIET)
         y = PAGE_HEIGHT - MARGIN_TOP + 0.9 * cm
@@ -322,9 +372,16 @@ def _cover(document: ExportDocument) -> list[Flowable]:
     return story
 
 
+#: Every table's cells in an embedded font: reportlab's default cell font is Helvetica, which
+#: would be named in the PDF (even by an empty cell) without being embedded.
+CELL_FONT: tuple[Any, ...] = ("FONTNAME", (0, 0), (-1, -1), SERIF)
+
+
 def _contents(document: ExportDocument) -> list[Flowable]:
     s = styles()
-    toc = TableOfContents(dotsMinLevel=0)
+    toc = TableOfContents(
+        dotsMinLevel=0, tableStyle=TableStyle([CELL_FONT, ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    )
     toc.levelStyles = [s["toc"]]
     story: list[Flowable] = [Paragraph("Sommaire", s["section"]), toc]
     if document.legend:
@@ -337,6 +394,7 @@ def _legend(document: ExportDocument) -> Table:
     rows = [["", Paragraph(_esc(c.meaning), s["legend"])] for c in document.legend]
     table = Table(rows, colWidths=[0.9 * cm, TEXT_WIDTH - 0.9 * cm], hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
+        CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
     ]
@@ -358,6 +416,7 @@ def _key_data(item: ExportQuestion) -> Table:
     table.setStyle(
         TableStyle(
             [
+                CELL_FONT,
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
@@ -376,8 +435,8 @@ def _block(block: Block, highlights: bool) -> Flowable:
         style = s["body"]
         if block.label:
             prefix = f'<font name="{SANS}-Bold" size="8" color="{QUIET.hexval()}">{_esc(block.label)}{NBSP}: </font>'
-            return Paragraph(prefix + _markup(block.runs, highlights=highlights), style)
-        return Paragraph(_markup(block.runs, highlights=highlights), style)
+            return _Text(prefix + _markup(block.runs, highlights=highlights), style)
+        return _Text(_markup(block.runs, highlights=highlights), style)
     header, *rest = block.rows
     width = max(len(header), 1)
     data = [[Paragraph(_markup(cell, highlights=highlights), s["cell_head"]) for cell in header]]
@@ -389,6 +448,7 @@ def _block(block: Block, highlights: bool) -> Flowable:
     table.setStyle(
         TableStyle(
             [
+                CELL_FONT,
                 ("GRID", (0, 0), (-1, -1), 0.4, RULE),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -416,7 +476,7 @@ def _note(note: Note) -> Paragraph:
     text += _esc(note.text).replace("\n\n", "<br/><br/>").replace("\n", "<br/>") if note.text else ""
     if note.tags:
         text += f' <font color="{QUIET.hexval()}">({_esc(", ".join(note.tags))})</font>'
-    return Paragraph(text, s["note"])
+    return _Text(text, s["note"])
 
 
 def _pane(label: str) -> list[Flowable]:
@@ -474,11 +534,33 @@ def _question(item: ExportQuestion, index: int, document: ExportDocument) -> lis
 def write_pdf(document: ExportDocument, path: Path, progress: ProgressFn, cancelled: CancelFn) -> None:
     """Lay ``document`` out into a PDF at ``path`` (the caller renames it into place)."""
     register_fonts()
-    story: list[Flowable] = [*_cover(document), NextPageTemplate("body"), PageBreak()]
+    doc = _Dossier(path, document, progress, cancelled)
+    story: list[Flowable] = [doc.page_total, *_cover(document), NextPageTemplate("body"), PageBreak()]
     story += _contents(document)
     for index, item in enumerate(document.questions):
         if cancelled():
             raise Cancelled
         story += [PageBreak(), *_question(item, index, document)]
-    doc = _Dossier(path, document, progress, cancelled)
-    doc.multiBuild(story, canvasmaker=_NumberedCanvas)
+    # The table of contents starts with its lines (page numbers unknown, 0): the first pass lays
+    # everything out at its final place, the second one prints the numbers it found and confirms
+    # them (three passes otherwise, each as long as the whole layout).
+    toc = next(f for f in story if isinstance(f, TableOfContents))
+    toc._entries = [(0, f.getPlainText(), 0, f.key) for f in story if isinstance(f, _Heading)]
+    # Platypus makes millions of small objects and few cycles: the cyclic collector, run again and
+    # again over a growing heap, took a fifth of the time of a large dossier.  It is paused during
+    # the layout (for the whole process: an export is seconds long) and runs once after it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        doc.multiBuild(story)
+    except LayoutError as exc:
+        # The questions are laid out in order: the last heading placed is the one that failed.
+        where = document.questions[max(doc.placed - 1, 0)].question.reference if document.questions else "?"
+        raise ExportError(
+            f"La mise en page PDF de la question {where} a échoué ({str(exc).splitlines()[0]}). "
+            "Essayez l'export Markdown ou ODT de cette question, ou sans ses surlignages."
+        ) from exc
+    finally:
+        if collecting:
+            gc.enable()
+            gc.collect()

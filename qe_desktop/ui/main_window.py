@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,15 +51,21 @@ from PySide6.QtWidgets import (
 )
 
 from qe_desktop.annotations.edits import Edit
-from qe_desktop.labels import ordinal, status_label
-from qe_desktop.model import Changes, SearchRequest
+from qe_desktop.annotations.store import DEFAULT_COLOURS, UserStoreError
+from qe_desktop.export.content import Selection
+from qe_desktop.labels import facet_title, facet_value_label, ordinal, status_label
+from qe_desktop.model import Changes, ColourMeaning, SearchRequest, UserChanges
 from qe_desktop.paths import DataPaths
+from qe_desktop.search.index import SearchIndex
+from qe_desktop.ui.annotating import Annotator, UserReads
 from qe_desktop.ui.dialogs import ImportDialog, ShortcutsDialog, native_keys
+from qe_desktop.ui.export_dialog import ExportChoice, ExportDialog
 from qe_desktop.ui.filters import FacetPanel, Filter, FilterChips
-from qe_desktop.ui.reader import Reader
+from qe_desktop.ui.reader import PassageRequest, Reader
 from qe_desktop.ui.results_model import ResultsModel
 from qe_desktop.ui.search_bar import SearchBar, count_text
 from qe_desktop.ui.settings import MAX_ZOOM, MIN_ZOOM, Settings
+from qe_desktop.ui.user_panels import UserPanels
 from qe_desktop.ui.user_writer import EditCommand, UserState, UserWriter
 from qe_desktop.ui.workers import (
     CorpusState,
@@ -77,6 +83,8 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 SIMILAR_DELAY_MS = 300
+#: « Tous les résultats » exports this many questions at most (the first ones, in the search's order).
+EXPORT_MAX_RESULTS = 2000
 SAMPLE_BANNER = (
     "Le dossier de données était vide : QE Desktop y a importé le <b>corpus d'exemple</b> "
     "({count}, de vraies questions de l'Assemblée nationale) pour que vous puissiez l'essayer."
@@ -202,6 +210,10 @@ class MainWindow(QMainWindow):
     user_changed = Signal(object)
     #: The user's database is open (workers' UserState): panels may read it.
     user_ready = Signal(object)
+    #: A highlight was clicked in the reader (annotation id): the annotations panel selects it.
+    annotation_selected = Signal(str)
+    #: An import of annotations ended (workers' OperationDone: its report in ``changes.notices``, or ``error``).
+    user_imported = Signal(object)
 
     def __init__(self, paths: DataPaths, *, today: date | None = None) -> None:
         super().__init__()
@@ -228,11 +240,13 @@ class MainWindow(QMainWindow):
         self.current_uid: str | None = None
         self.last_done: SearchDone | None = None
         self.import_dialog: ImportDialog | None = None
+        self.export_dialog: ExportDialog | None = None
         self.error_box: QMessageBox | None = None
         self._open_first_hit = True
         self._remember_next = True
         self._warm_asked = False  # SearchIndex.warm() asked for once the first question is shown
         self._selecting = False
+        self._keep_scroll_next = False  # the next question shown is the same one, reloaded
         self._shutdown_done = False
         self._job_shown = False  # the progress bar and cancel button show a write operation
 
@@ -245,6 +259,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._connect()
+        self._build_user_panels()
         self._restore_settings()
 
     # -- construction -------------------------------------------------------------
@@ -262,7 +277,10 @@ class MainWindow(QMainWindow):
         self.table.setObjectName("results_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows at once: to add them to a dossier (context menu, or dragged onto one).
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -274,8 +292,10 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        for column, width in enumerate((110, 135, 220, 360, 170, 115, 70)):
+        for column, width in enumerate((110, 135, 220, 360, 170, 115, 70, 62, 160)):
             self.table.setColumnWidth(column, width)
+        # The user's annotations right after the number, where the eye starts reading a row.
+        header.moveSection(ResultsModel.COL_MARKS, 1)
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
 
@@ -287,6 +307,9 @@ class MainWindow(QMainWindow):
         results_layout.addWidget(self.table, 1)
 
         self.reader = Reader()
+        #: The GUI thread's read-only view of the user's database (tags, the results' marks).
+        self.user_reads = UserReads(self.paths)
+        self.annotator = Annotator(self.reader, self.do_edit, self.user_reads, self)
         self.reader_bar = QToolBar("Lecture")
         self.reader_bar.setObjectName("reader_toolbar")
         self.reader_bar.setIconSize(QSize(16, 16))
@@ -400,6 +423,13 @@ class MainWindow(QMainWindow):
         self.act_reindex = self._action(
             "&Reconstruire l'index de recherche", self.rebuild_index, name="reindex"
         )
+        self.act_export = self._action(
+            "E&xporter…",
+            self.open_export_dialog,
+            "Ctrl+P",
+            name="export",
+            tip="La question, la sélection, les résultats ou un dossier en PDF, Markdown, ODT ou CSV",
+        )
         self.act_quit = self._action("&Quitter", self.close, QKeySequence.StandardKey.Quit, name="quit")
         self.act_focus_search = self._action(
             "Aller à la recherche", self.focus_search, "Ctrl+L", name="focus_search"
@@ -490,7 +520,22 @@ class MainWindow(QMainWindow):
             "Le &langage de recherche", self.search_bar.show_help, "Ctrl+Shift+?", name="query_help"
         )
         self.act_about = self._action("À &propos de QE Desktop", self.show_about, name="about")
-        for action in (self.act_back, self.act_forward, self.act_copy_reference, self.act_official_page):
+        self.act_question_note = self._action(
+            "Note sur la question…",
+            self.annotator.note_on_question,
+            tip="Une note sur toute la question, en tête du lecteur",
+            name="question_note",
+        )
+        self.act_colours = self._action(
+            "Couleurs des surlignages…", self.annotator.edit_colours, name="highlight_colours"
+        )
+        for action in (
+            self.act_back,
+            self.act_forward,
+            self.act_copy_reference,
+            self.act_official_page,
+            self.act_question_note,
+        ):
             action.setEnabled(False)
 
         bar = self.reader_bar
@@ -499,6 +544,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction(self.act_copy_reference)
         bar.addAction(self.act_official_page)
+        bar.addAction(self.act_question_note)
         bar.addSeparator()
         bar.addAction(self.act_previous_match)
         bar.addAction(self.act_next_match)
@@ -541,17 +587,21 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._build_undo_actions()
         menu = self.menuBar()
-        files = menu.addMenu("&Fichier")
+        files = self.menu_file = menu.addMenu("&Fichier")
         files.addActions([self.act_import, self.act_import_folder])
+        files.addSeparator()
+        files.addAction(self.act_export)
         files.addSeparator()
         files.addAction(self.act_reindex)
         files.addSeparator()
         files.addAction(self.act_quit)
-        edit = menu.addMenu("&Édition")
+        edit = self.menu_edit = menu.addMenu("&Édition")
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
         edit.addActions([self.act_copy_reference, self.act_find, self.act_focus_search, self.act_results])
-        view = menu.addMenu("&Affichage")
+        edit.addSeparator()
+        edit.addActions([self.act_question_note, self.act_colours])
+        view = self.menu_view = menu.addMenu("&Affichage")
         view.addActions([self.act_next_match, self.act_previous_match])
         view.addSeparator()
         view.addActions([self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset])
@@ -563,6 +613,10 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.act_shortcuts, self.act_query_help])
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
+
+    def _build_user_panels(self) -> None:
+        """The docks of the user's own work (annotations, dossiers, saved searches) and their actions."""
+        self.user_panels = UserPanels(self)
 
     def _connect(self) -> None:
         self.search_bar.search_requested.connect(self.on_search_bar_search_requested)
@@ -586,6 +640,10 @@ class MainWindow(QMainWindow):
         self.writes.progressed.connect(self.on_writes_progressed)
         self.writes.operation_finished.connect(self.on_writes_operation_finished)
         self.user_writes.operation_finished.connect(self.on_user_writes_operation_finished)
+        self.user_ready.connect(self.on_user_ready)
+        self.user_changed.connect(self.on_user_changed)
+        self.reader.annotation_clicked.connect(self.annotation_selected)
+        self.reader.export_requested.connect(self.on_reader_export_requested)
         self.reads.search_finished.connect(self.on_reads_search_finished)
         self.reads.question_loaded.connect(self.on_reads_question_loaded)
         self.reads.similar_found.connect(self.on_reads_similar_found)
@@ -610,6 +668,9 @@ class MainWindow(QMainWindow):
             state = s.state(name)
             if state is not None:
                 splitter.restoreState(state)
+        docks = s.state("window_state")
+        if docks is not None:
+            self.restoreState(docks)
         header = s.state("results_header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
@@ -628,6 +689,7 @@ class MainWindow(QMainWindow):
         for name, splitter in self._splitters().items():
             s.set_state(name, splitter.saveState())
         s.set_state("results_header", self.table.horizontalHeader().saveState())
+        s.set_state("window_state", self.saveState())
         s.vertical_reader = self.reader.vertical
         s.zoom = self.reader.zoom
         s.last_query = self.search_bar.text()
@@ -659,7 +721,9 @@ class MainWindow(QMainWindow):
         # Readers first: they search the index that the writer closes.
         self.reads.shutdown()
         self.writes.shutdown()
+        self.user_panels.shutdown()
         self.user_writes.shutdown()
+        self.user_reads.close()
 
     # -- the data folder ----------------------------------------------------------------
 
@@ -816,6 +880,99 @@ class MainWindow(QMainWindow):
         if shown is not None:
             self.import_reported.emit(shown)
 
+    # -- export ---------------------------------------------------------------------------
+
+    def export_choices(self) -> list[ExportChoice]:
+        """What can be exported now: the question shown, the results selected, all the results."""
+        choices: list[ExportChoice] = []
+        if self.current_uid is not None:
+            at = self.model.row_of(self.current_uid)
+            row = self.model.result_row(at) if at is not None else None
+            reference = f"n° {row.number_text()}" if row is not None else self.current_uid
+            heading = row.analyse if row is not None and row.analyse else f"Question {reference}"
+            choices.append(
+                ExportChoice(
+                    f"La question affichée ({reference})",
+                    (self.current_uid,),
+                    heading,
+                    f"Question {reference}",
+                )
+            )
+        selected = [
+            uid
+            for index in sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+            if (uid := self.model.uid_at(index.row())) is not None
+        ]
+        if len(selected) > 1:
+            choices.append(
+                ExportChoice(
+                    f"Les {len(selected)} questions sélectionnées",
+                    tuple(selected),
+                    "Sélection de questions écrites",
+                    "Sélection dans les résultats",
+                )
+            )
+        done = self.last_done
+        index = self.reads.index
+        if done is not None and done.result is not None and done.result.total and index is not None:
+            total = min(done.result.total, EXPORT_MAX_RESULTS)
+            request = dataclasses.replace(done.request, limit=total, offset=0, snippets=False)
+            query = done.request.query.strip()
+            label = f"Tous les résultats ({total} question{'s' if total > 1 else ''})"
+            if done.result.total > total:
+                label += f", les {EXPORT_MAX_RESULTS} premiers"
+            filters = ", ".join(
+                f"{facet_title(k)} : {facet_value_label(k, v)}" for k, v in done.request.filters
+            )
+
+            def all_results(index: SearchIndex = index, request: SearchRequest = request) -> list[str]:
+                return [hit.uid for hit in index.search(request).hits]
+
+            choices.append(
+                ExportChoice(
+                    label,
+                    all_results,
+                    f"Recherche « {query} »" if query else "Questions écrites",
+                    (f"Recherche : {query}" if query else "Toutes les questions")
+                    + (f" ({filters})" if filters else ""),
+                )
+            )
+        return choices
+
+    def on_reader_export_requested(self, request: PassageRequest) -> None:
+        """« Exporter la sélection… »: that passage, with its citation and the sentence around it."""
+        uid = self.current_uid
+        if uid is None:
+            return
+        at = self.model.row_of(uid)
+        row = self.model.result_row(at) if at is not None else None
+        reference = f"n° {row.number_text()}" if row is not None else uid
+        pane = "de la question" if request.pane == "question" else "de la réponse"
+        choice = ExportChoice(
+            f"Le passage choisi {pane} ({reference})",
+            (uid,),
+            row.analyse if row is not None and row.analyse else f"Question {reference}",
+            f"Extrait {pane} {reference}",
+            selection=Selection(uid, request.pane, request.start, request.end),
+        )
+        self.open_export_dialog([choice, *self.export_choices()])
+
+    def open_export_dialog(self, choices: Sequence[ExportChoice] | None = None) -> ExportDialog | None:
+        """The export dialog on ``choices`` (default: what :meth:`export_choices` offers)."""
+        offered = list(choices) if choices is not None else self.export_choices()
+        if not offered:
+            self.show_error("Rien à exporter : ouvrez une question ou lancez une recherche.")
+            return None
+        colours = (
+            self.user_state.colours
+            if self.user_state is not None and self.user_state.colours
+            else tuple(ColourMeaning(n, m) for n, m in enumerate(DEFAULT_COLOURS, start=1))
+        )
+        dialog = ExportDialog(self.paths, self.settings, offered, colours, parent=self)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
     def on_user_writes_operation_finished(self, done: OperationDone) -> None:
         """Every operation on the user's own work ends here: what it changed fanned out, errors said."""
         if isinstance(done.state, UserState):
@@ -823,15 +980,48 @@ class MainWindow(QMainWindow):
             self.user_state = done.state
             if opened and done.state.ready:
                 self.user_ready.emit(done.state)
-        if done.error:
+        if done.name == "user-import":
+            # Its report (or why the file was refused) in a dialog of its own.
+            self.user_imported.emit(done)
+        elif done.error:
             if done.name == "user-edit":
                 # The undo history no longer matches the database: start it anew.
                 self.undo_stack.clear()
             self.show_error(done.error)
-        for notice in done.changes.notices:
-            self.show_error(notice)
+        if done.name != "user-import":
+            for notice in done.changes.notices:
+                self.show_error(notice)
         if not done.changes.user.empty:
             self.user_changed.emit(done.changes.user)
+
+    def on_user_ready(self, state: UserState) -> None:
+        self.show_colours(state)
+
+    def show_colours(self, state: UserState) -> None:
+        """The meanings of the highlight colours, where they are shown."""
+        self.reader.set_colours(state.colours)
+        self.model.set_meanings({c.number: c.meaning for c in state.colours})
+
+    def on_user_changed(self, changes: UserChanges) -> None:
+        """The user's work changed: the question shown redrawn, the results' marks read again."""
+        if changes.colours_changed and self.user_state is not None:
+            self.show_colours(self.user_state)
+        shown = self.reader.shown
+        if (
+            shown is not None
+            and shown.question.uid in changes.questions
+            and self.current_uid == shown.question.uid
+        ):
+            self.open_question(shown.question.uid, remember=False, keep_scroll=True)
+        if changes.dossiers_changed or changes.dossiers_removed:
+            uids = [uid for row in range(self.model.loaded) if (uid := self.model.uid_at(row)) is not None]
+        else:
+            uids = [uid for uid in changes.questions if self.model.row_of(uid) is not None]
+        if uids:
+            try:
+                self.model.update_marks(self.user_reads.marks(uids))
+            except UserStoreError as exc:
+                log.warning("Marques des résultats illisibles : %s", exc)
 
     def apply_changes(self, changes: Changes) -> None:
         """Fan out what an operation changed: the results, the question shown."""
@@ -1010,10 +1200,14 @@ class MainWindow(QMainWindow):
         if isinstance(uid, str) and uid != self.current_uid:
             self.open_question(uid)
 
-    def open_question(self, uid: str, *, remember: bool = True) -> None:
-        """Load and show a question (off the GUI thread), matches of the current query marked."""
+    def open_question(self, uid: str, *, remember: bool = True, keep_scroll: bool = False) -> None:
+        """Load and show a question (off the GUI thread), matches of the current query marked.
+
+        ``keep_scroll``: the question shown, read again (its annotations changed).
+        """
         self.load_token += 1
         self._remember_next = remember
+        self._keep_scroll_next = keep_scroll
         self.current_uid = uid
         self.reads.load(self.load_token, uid, self.search_bar.text())
 
@@ -1023,7 +1217,17 @@ class MainWindow(QMainWindow):
         if loaded.shown is None:
             self.show_error(loaded.error or f"Question introuvable : {loaded.uid}")
             return
+        if (
+            self._keep_scroll_next
+            and self.reader.shown is not None
+            and self.reader.shown.question.uid == loaded.uid
+        ):
+            # The same question, its annotations redrawn: nothing else changes.
+            self.reader.show_question(loaded.shown, keep_scroll=True)
+            self.question_shown.emit(loaded.uid)
+            return
         self.reader.show_question(loaded.shown)
+        self.act_question_note.setEnabled(True)
         if self._remember_next:
             self.history.visit(loaded.uid)
         self.act_back.setEnabled(self.history.can_go_back())

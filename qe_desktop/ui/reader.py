@@ -4,22 +4,41 @@ The HTML comes from ``qe_desktop.render`` (built off the GUI thread); this
 module only shows it: typography (a serif at a comfortable size, lines no
 longer than about 75 characters), the system's light or dark palette, zoom,
 moving from one match to the next across both panes, and find in page.
+
+Annotating: each text pane knows how its document maps onto the plain text
+of the question or the answer (``annotations.panemap``), so a selection becomes
+``text[start:end]`` exactly and each highlight's place in the document is known.
+Keys 1 to 5, N, the context menu and a small bar that floats by the selection
+ask for a highlight or a note (``highlight_requested``, ``note_requested``);
+a click on a highlight says which (``annotation_clicked``), its context menu
+asks to change or delete it (``annotation_action_requested``).  The reader
+never writes: the window turns these requests into undoable edits.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
+    QContextMenuEvent,
     QDesktopServices,
     QFont,
     QFontMetricsF,
     QGuiApplication,
+    QHelpEvent,
+    QIcon,
     QKeyEvent,
+    QMouseEvent,
+    QPainter,
     QPalette,
+    QPixmap,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
@@ -30,16 +49,30 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QSplitter,
     QTextBrowser,
     QTextEdit,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from qe_desktop.model import Question
-from qe_desktop.render import HIT_ANCHOR_PREFIX, stylesheet
+from qe_desktop.annotations.panemap import PaneMap, PaneMismatch
+from qe_desktop.model import ColourMeaning, Pane, PlacedAnnotation, Question
+from qe_desktop.render import (
+    HIGHLIGHT_COLOURS,
+    HIT_ANCHOR_PREFIX,
+    NO_HIGHLIGHTS,
+    NOTE_MARK,
+    ORPHANS_ANCHOR,
+    Highlights,
+    match_pieces,
+    stylesheet,
+)
+
+log = logging.getLogger(__name__)
 
 SERIF_FAMILIES = [
     "Charter",
@@ -58,6 +91,10 @@ BASE_POINT_SIZE = 12.0
 MEASURE_CHARS = 78
 MATCH_COLOUR = QColor("#ff9f1c")  # the current match, stronger than the yellow of the others
 FIND_COLOUR = QColor("#9ad0ff")
+FLASH_COLOUR = QColor("#ff9f1c")  # a highlight the annotations panel asked to show
+FLASH_MS = 1500
+#: Longest quote in the words of an undo action or a menu.
+SHORT_QUOTE = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +108,72 @@ class ShownQuestion:
     citation: str
     url: str | None
     query: str = ""
+    #: The query's matches (spans of the plain texts), as marked in the HTML.
+    highlights: Highlights = NO_HIGHLIGHTS
+    #: The user's annotations of the question, placed on its current texts.
+    annotations: tuple[PlacedAnnotation, ...] = ()
+
+    def annotation(self, annotation_id: str) -> PlacedAnnotation | None:
+        return next((p for p in self.annotations if p.annotation.id == annotation_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRequest:
+    """The user asks to highlight (``colour``) or annotate (``note``) a selected passage.
+
+    ``start``/``end``: offsets in the plain text of ``pane`` (``text[start:end]`` is the passage).
+    """
+
+    pane: Pane
+    start: int
+    end: int
+    colour: int | None = None
+    note: bool = False
+
+
+AnnotationVerb = Literal["colour", "edit", "delete"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationAction:
+    """The user asks to change a highlight: its colour, its note and tags, or to delete it."""
+
+    id: str
+    verb: AnnotationVerb
+    colour: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnAnnotation:
+    """A highlight as a pane draws it: [start, end) positions in the pane's document."""
+
+    start: int
+    end: int
+    placed: PlacedAnnotation
+
+
+def short_quote(text: str, limit: int = SHORT_QUOTE) -> str:
+    """A passage in a few words, for a menu or an undo action (« la situation des hôpitaux… »)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def colour_icon(colour: int | None, size: int = 14) -> QIcon:
+    """A square of a highlight colour."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#6b6b6b"))
+    painter.setBrush(QColor(HIGHLIGHT_COLOURS.get(colour or 0, HIGHLIGHT_COLOURS[0])))
+    painter.drawRect(1, 1, size - 3, size - 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def meaning_of(colours: Sequence[ColourMeaning], number: int | None) -> str:
+    if number is None:
+        return "Sans couleur"
+    return next((c.meaning for c in colours if c.number == number), f"Couleur {number}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +228,21 @@ def hit_ranges(document: QTextDocument) -> list[tuple[int, int]]:
     return out
 
 
+def anchor_position(document: QTextDocument, name: str) -> int | None:
+    """The document position of the anchor ``name`` (render's ``<a name>``), None when absent."""
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if name in fragment.charFormat().anchorNames():
+                # The block holding the anchor begins after the separator that ends the text.
+                return max(0, block.position() - 1)
+            it += 1
+        block = block.next()
+    return None
+
+
 def _fold_char(c: str) -> str:
     base = unicodedata.normalize("NFD", c)[0].lower()
     return base if len(base) == 1 else c
@@ -149,10 +267,59 @@ def find_ranges(document: QTextDocument, needle: str) -> list[tuple[int, int]]:
     return out
 
 
-class ReadingPane(QTextBrowser):
-    """One pane of text, with a limited line length and an optional match marker."""
+class SelectionBar(QFrame):
+    """The small bar that floats by a selection: the five colours and a note."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    colour_chosen = Signal(int)
+    note_chosen = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("selection_bar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setCursor(Qt.CursorShape.ArrowCursor)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(3, 2, 3, 2)
+        layout.setSpacing(1)
+        self.colour_buttons: list[QToolButton] = []
+        for number in range(1, 6):
+            button = QToolButton()
+            button.setObjectName(f"selection_colour_{number}")
+            button.setIcon(colour_icon(number, 16))
+            button.setAutoRaise(True)
+            button.clicked.connect(lambda _=False, n=number: self.colour_chosen.emit(n))
+            layout.addWidget(button)
+            self.colour_buttons.append(button)
+        self.note_button = QToolButton()
+        self.note_button.setObjectName("selection_note")
+        self.note_button.setText(NOTE_MARK)
+        self.note_button.setToolTip("Ajouter une note (N)")
+        self.note_button.setAutoRaise(True)
+        self.note_button.clicked.connect(self.note_chosen)
+        layout.addWidget(self.note_button)
+        self.set_colours(())
+        self.hide()
+
+    def set_colours(self, colours: Sequence[ColourMeaning]) -> None:
+        for number, button in enumerate(self.colour_buttons, start=1):
+            button.setToolTip(f"Surligner : {meaning_of(colours, number)} ({number})")
+
+
+class ReadingPane(QTextBrowser):
+    """One pane of text, with a limited line length and an optional match marker.
+
+    A text pane (``pane`` "question" or "answer") also draws the user's
+    highlights and turns selections into passages of its plain text.
+    """
+
+    highlight_requested = Signal(object)  # PassageRequest (a colour, or a note)
+    #: « Exporter la sélection… » (a PassageRequest without colour nor note).
+    export_requested = Signal(object)
+    annotation_clicked = Signal(str)  # annotation id
+    annotation_action_requested = Signal(object)  # AnnotationAction
+
+    def __init__(self, name: str, parent: QWidget | None = None, *, pane: Pane | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setOpenLinks(False)
@@ -164,6 +331,25 @@ class ReadingPane(QTextBrowser):
         self._css = ""
         self._found: list[tuple[int, int]] = []
         self._current: tuple[int, int] | None = None
+        self.pane: Pane | None = pane
+        self.has_orphans = False
+        #: document <-> plain text of the pane's text (None: no text, or a key-data pane)
+        self.pane_map: PaneMap | None = None
+        self.drawn: list[DrawnAnnotation] = []
+        self.colours: tuple[ColourMeaning, ...] = ()
+        self._flash: tuple[int, int] | None = None
+        self._press: QPoint | None = None
+        self.flash_timer = QTimer(self)
+        self.flash_timer.setSingleShot(True)
+        self.flash_timer.setInterval(FLASH_MS)
+        self.flash_timer.timeout.connect(self.on_flash_timer_timeout)
+        self.selection_bar: SelectionBar | None = None
+        if pane is not None:
+            self.selection_bar = SelectionBar(self.viewport())
+            self.selection_bar.colour_chosen.connect(self.request_highlight)
+            self.selection_bar.note_chosen.connect(self.request_note)
+            self.selectionChanged.connect(self.on_selection_changed)
+            self.verticalScrollBar().valueChanged.connect(self.on_scrolled)
 
     def on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):
@@ -178,11 +364,280 @@ class ReadingPane(QTextBrowser):
         if font != doc.defaultFont():
             doc.setDefaultFont(font)
         self.setHtml(html)
-        self.hits = hit_ranges(doc)
+        # A text pane learns where its matches are from its text (map_text), not from the document.
+        self.hits = hit_ranges(doc) if self.pane is None else []
+        self.has_orphans = ORPHANS_ANCHOR in html
+        self.pane_map = None
+        self.drawn = []
         self._found = []
         self._current = None
+        self._flash = None
+        if self.selection_bar is not None:
+            self.selection_bar.hide()
         self._apply_measure()
         self._update_marks()
+
+    # -- the text and its annotations --
+
+    def map_text(
+        self, text: str | None, matches: Sequence[tuple[int, int]], placed: Sequence[PlacedAnnotation]
+    ) -> None:
+        """Learn how the document shows ``text`` (just shown), then where its matches and highlights are."""
+        self.pane_map = None
+        self.drawn = []
+        if not text or not text.strip():
+            return
+        raw = self.document().toRawText()
+        orphans = anchor_position(self.document(), ORPHANS_ANCHOR) if self.has_orphans else None
+        if orphans is not None:
+            raw = raw[:orphans]  # the lost passages are listed after the text: not part of it
+        try:
+            # The note marks are the only characters shown that the text has not: taken as spaces,
+            # which the alignment knows belong to no character of the text.
+            self.pane_map = PaneMap.align(text, raw.replace(NOTE_MARK, " "))
+        except PaneMismatch as exc:
+            log.warning("Volet %s : le texte affiché ne correspond pas au texte (%s)", self.pane, exc)
+            return
+        pane_map = self.pane_map
+        self.hits = [pane_map.to_document(s, e) for s, e in match_pieces(text, matches)]
+        for p in placed:
+            where, anchor = p.placement, p.annotation.anchor
+            if anchor is None or anchor.pane != self.pane or not where.drawn:
+                continue
+            if where.start is None or where.end is None:
+                continue
+            start, end = pane_map.to_document(where.start, where.end)
+            while end > start and raw[end - 1] == NOTE_MARK:  # the mark after it is not the passage
+                end -= 1
+            self.drawn.append(DrawnAnnotation(start, end, p))
+
+    def selected_passage(self) -> tuple[int, int] | None:
+        """The selection as [start, end) of the pane's plain text (None: nothing of the text selected)."""
+        cursor = self.textCursor()
+        if self.pane_map is None or not cursor.hasSelection():
+            return None
+        start, end = cursor.selectionStart(), cursor.selectionEnd()
+        raw = self.document().toRawText()
+        # A note mark at an edge is not part of the passage.
+        while start < end and raw[start] == NOTE_MARK:
+            start += 1
+        while end > start and raw[end - 1] == NOTE_MARK:
+            end -= 1
+        return self.pane_map.to_plain(start, end)
+
+    def select_passage(self, start: int, end: int) -> None:
+        """Select [start, end) of the plain text (what a test or a user's selection does)."""
+        if self.pane_map is None:
+            return
+        da, db = self.pane_map.to_document(start, end)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(da)
+        cursor.setPosition(db, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def annotation_at_position(self, position: int) -> DrawnAnnotation | None:
+        """The innermost highlight over a document position."""
+        best: DrawnAnnotation | None = None
+        for drawn in self.drawn:
+            if drawn.start <= position < drawn.end and (
+                best is None or drawn.end - drawn.start <= best.end - best.start
+            ):
+                best = drawn
+        return best
+
+    def annotation_at(self, point: QPoint) -> DrawnAnnotation | None:
+        """The highlight under a point of the viewport, if any."""
+        if not self.drawn:
+            return None
+        at = QPointF(
+            point.x() + self.horizontalScrollBar().value(), point.y() + self.verticalScrollBar().value()
+        )
+        position = self.document().documentLayout().hitTest(at, Qt.HitTestAccuracy.ExactHit)
+        if position < 0:
+            return None
+        found = self.annotation_at_position(position)
+        if found is None and position > 0:
+            # hitTest gives the nearest cursor position: the character may be the one before it.
+            found = self.annotation_at_position(position - 1)
+        return found
+
+    def drawn_annotation(self, annotation_id: str) -> DrawnAnnotation | None:
+        return next((d for d in self.drawn if d.placed.annotation.id == annotation_id), None)
+
+    def flash(self, span: tuple[int, int]) -> None:
+        """Show a highlight for a moment (the annotations panel asked for it), scrolled into view."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(span[1])
+        self.setTextCursor(cursor)
+        cursor.setPosition(span[0])
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        self._flash = span
+        self._update_marks()
+        self.flash_timer.start()
+
+    def on_flash_timer_timeout(self) -> None:
+        self._flash = None
+        self._update_marks()
+
+    # -- asking for highlights --
+
+    def request_highlight(self, colour: int) -> None:
+        span = self.selected_passage()
+        if span is not None and self.pane is not None:
+            self.highlight_requested.emit(PassageRequest(self.pane, span[0], span[1], colour))
+
+    def request_note(self) -> None:
+        span = self.selected_passage()
+        if span is not None and self.pane is not None:
+            self.highlight_requested.emit(PassageRequest(self.pane, span[0], span[1], None, note=True))
+
+    def request_export(self) -> None:
+        span = self.selected_passage()
+        if span is not None and self.pane is not None:
+            self.export_requested.emit(PassageRequest(self.pane, span[0], span[1]))
+
+    def on_selection_changed(self) -> None:
+        if self.selection_bar is not None and not self.textCursor().hasSelection():
+            self.selection_bar.hide()
+
+    def on_scrolled(self) -> None:
+        if self.selection_bar is not None:
+            self.selection_bar.hide()
+
+    def show_selection_bar(self) -> None:
+        """Float the bar just below the end of the selection (above it near the bottom)."""
+        bar = self.selection_bar
+        if bar is None or self.selected_passage() is None:
+            return
+        bar.set_colours(self.colours)
+        bar.adjustSize()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.textCursor().selectionEnd())
+        rect = self.cursorRect(cursor)
+        viewport = self.viewport().rect()
+        x = min(max(0, rect.right() - bar.width() // 2), max(0, viewport.width() - bar.width()))
+        y = rect.bottom() + 4
+        if y + bar.height() > viewport.height():
+            y = max(0, rect.top() - bar.height() - 4)
+        bar.move(x, y)
+        bar.show()
+        bar.raise_()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if self.pane is not None and plain:
+            key = event.key()
+            if Qt.Key.Key_1 <= key <= Qt.Key.Key_5 and self.selected_passage() is not None:
+                self.request_highlight(int(key) - int(Qt.Key.Key_0))
+                return
+            if key == Qt.Key.Key_N and self.selected_passage() is not None:
+                self.request_note()
+                return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if self.pane is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        press, self._press = self._press, None
+        point = event.position().toPoint()
+        if self.textCursor().hasSelection():
+            self.show_selection_bar()
+        elif press is not None and (point - press).manhattanLength() < 4:
+            drawn = self.annotation_at(point)
+            if drawn is not None:
+                self.annotation_clicked.emit(drawn.placed.annotation.id)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        if self.pane is not None:
+            first = menu.actions()[0] if menu.actions() else None
+            extra = self.annotation_menu_actions(event.pos(), menu)
+            if extra:
+                for action in extra:
+                    menu.insertAction(first, action) if first is not None else menu.addAction(action)
+                if first is not None:
+                    menu.insertSeparator(first)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def annotation_menu_actions(self, point: QPoint, menu: QMenu) -> list[QAction]:
+        """The annotating entries of the context menu at ``point`` (selection, or highlight under it)."""
+        actions: list[QAction] = []
+        if self.selected_passage() is not None:
+            for number in range(1, 6):
+                action = QAction(colour_icon(number), f"{meaning_of(self.colours, number)}", menu)
+                action.setObjectName(f"highlight_{number}")
+                action.setShortcut(str(number))
+                action.triggered.connect(lambda _=False, n=number: self.request_highlight(n))
+                actions.append(action)
+            note = QAction("Ajouter une note…", menu)
+            note.setObjectName("highlight_note")
+            note.setShortcut("N")
+            note.triggered.connect(self.request_note)
+            actions.append(note)
+            export = QAction("Exporter la sélection…", menu)
+            export.setObjectName("export_selection")
+            export.triggered.connect(self.request_export)
+            actions.append(export)
+            return actions
+        drawn = self.annotation_at(point)
+        if drawn is None:
+            return actions
+        a = drawn.placed.annotation
+        colours = QMenu("Couleur", menu)
+        colours.setObjectName("annotation_colours")
+        for number in range(1, 6):
+            action = colours.addAction(colour_icon(number), meaning_of(self.colours, number))
+            action.setCheckable(True)
+            action.setChecked(a.colour == number)
+            action.triggered.connect(
+                lambda _=False, n=number: self.annotation_action_requested.emit(
+                    AnnotationAction(a.id, "colour", n)
+                )
+            )
+        colours_action = colours.menuAction()
+        actions.append(colours_action)
+        edit = QAction("Modifier la note et les étiquettes…", menu)
+        edit.setObjectName("annotation_edit")
+        edit.triggered.connect(lambda: self.annotation_action_requested.emit(AnnotationAction(a.id, "edit")))
+        actions.append(edit)
+        delete = QAction("Supprimer le surlignage", menu)
+        delete.setObjectName("annotation_delete")
+        delete.triggered.connect(
+            lambda: self.annotation_action_requested.emit(AnnotationAction(a.id, "delete"))
+        )
+        actions.append(delete)
+        return actions
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.pane is not None:
+            assert isinstance(event, QHelpEvent)
+            drawn = self.annotation_at(event.pos())
+            if drawn is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), self.tooltip_of(drawn.placed), self)
+            return True
+        return super().event(event)
+
+    def tooltip_of(self, placed: PlacedAnnotation) -> str:
+        """The note of a highlight, its meaning and tags (plain text)."""
+        a = placed.annotation
+        lines = [meaning_of(self.colours, a.colour)]
+        if placed.placement.state == "fuzzy":
+            lines[0] += " (passage retrouvé approximativement)"
+        if a.note:
+            lines.append(a.note)
+        if a.tags:
+            lines.append("Étiquettes : " + ", ".join(a.tags))
+        return "\n\n".join(lines)
 
     def set_reader_font(self, font: QFont) -> None:
         self.document().setDefaultFont(font)
@@ -227,6 +682,8 @@ class ReadingPane(QTextBrowser):
         selections = [self._selection(span, FIND_COLOUR) for span in self._found]
         if self._current is not None:
             selections.append(self._selection(self._current, MATCH_COLOUR))
+        if self._flash is not None:
+            selections.append(self._selection(self._flash, FLASH_COLOUR))
         self.setExtraSelections(selections)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -315,6 +772,14 @@ class Reader(QWidget):
 
     match_changed = Signal(str)  # "Occurrence 2 sur 7", or '' when there is none
     zoom_changed = Signal(int)
+    #: A highlight or a note asked for on a selected passage (PassageRequest).
+    highlight_requested = Signal(object)
+    #: A highlight was clicked (its annotation id): the annotations panel selects it.
+    annotation_clicked = Signal(str)
+    #: « Exporter la sélection… » on a passage (PassageRequest).
+    export_requested = Signal(object)
+    #: Change the colour of a highlight, edit its note and tags, or delete it (AnnotationAction).
+    annotation_action_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -326,8 +791,14 @@ class Reader(QWidget):
 
         self.key_data = ReadingPane("key_data")
         self.key_data.measure_chars = 140
-        self.question_pane = ReadingPane("question_pane")
-        self.answer_pane = ReadingPane("answer_pane")
+        self.question_pane = ReadingPane("question_pane", pane="question")
+        self.answer_pane = ReadingPane("answer_pane", pane="answer")
+        self.colours: tuple[ColourMeaning, ...] = ()
+        for text_pane in (self.question_pane, self.answer_pane):
+            text_pane.highlight_requested.connect(self.highlight_requested)
+            text_pane.export_requested.connect(self.export_requested)
+            text_pane.annotation_clicked.connect(self.annotation_clicked)
+            text_pane.annotation_action_requested.connect(self.annotation_action_requested)
         self.panes = QSplitter(Qt.Orientation.Horizontal)
         self.panes.setObjectName("reader_panes")
         self.panes.setChildrenCollapsible(False)
@@ -382,17 +853,50 @@ class Reader(QWidget):
     def css(self) -> str:
         return stylesheet(dark=is_dark(self.palette()))
 
-    def show_question(self, shown: ShownQuestion) -> None:
+    def show_question(self, shown: ShownQuestion, *, keep_scroll: bool = False) -> None:
+        """Show a question; ``keep_scroll``: the same question again (its annotations changed)."""
+        panes = (self.key_data, self.question_pane, self.answer_pane)
+        scrolls = [pane.verticalScrollBar().value() for pane in panes] if keep_scroll else [0, 0, 0]
         self.shown = shown
         css = self.css()
+        q = shown.question
         self.key_data.show_html(shown.key_html, css, self.key_font())
         self.question_pane.show_html(shown.question_html, css, self.reader_font())
+        self.question_pane.map_text(q.question_text, shown.highlights.question, shown.annotations)
         self.answer_pane.show_html(shown.answer_html, css, self.reader_font())
-        for pane in (self.key_data, self.question_pane, self.answer_pane):
-            pane.verticalScrollBar().setValue(0)
+        self.answer_pane.map_text(q.answer_text, shown.highlights.answer, shown.annotations)
+        for pane, value in zip(panes, scrolls, strict=True):
+            pane.verticalScrollBar().setValue(value)
         self.placeholder.hide()
         self.split.show()
         self._collect_matches()
+
+    def set_colours(self, colours: Sequence[ColourMeaning]) -> None:
+        """The meanings of the five colours (menus, tooltips, the selection bar)."""
+        self.colours = tuple(colours)
+        for pane in self._panes:
+            pane.colours = self.colours
+
+    def scroll_to_annotation(self, annotation_id: str) -> bool:
+        """Scroll to an annotation of the question shown and make it flash; False when it is not shown.
+
+        A highlight is scrolled to in its pane; a note on the whole question and a passage
+        that cannot be placed, to where the question pane lists them.
+        """
+        shown = self.shown
+        placed = shown.annotation(annotation_id) if shown is not None else None
+        if placed is None:
+            return False
+        for pane in self._panes:
+            drawn = pane.drawn_annotation(annotation_id)
+            if drawn is not None:
+                pane.flash((drawn.start, drawn.end))
+                return True
+        if placed.annotation.anchor is None:
+            self.question_pane.verticalScrollBar().setValue(0)
+            return True
+        self.question_pane.scrollToAnchor(ORPHANS_ANCHOR)
+        return True
 
     def clear(self, message: str = "Choisissez une question dans la liste des résultats.") -> None:
         self.shown = None

@@ -10,23 +10,28 @@ order of the whole result set is the search's job, not the model's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QRectF,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
+from qe_desktop.annotations.store import QuestionMarks
 from qe_desktop.dates import days_between, format_date_fr
 from qe_desktop.labels import STATUS_CHOICES, facet_title, ordinal, status_label
 from qe_desktop.model import Hit, SortOrder
+from qe_desktop.render import HIGHLIGHT_COLOURS
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -39,6 +44,24 @@ STATUS_COLOURS: dict[str, str] = {
 }
 
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: What dragged result rows carry: their uids, one a line (dropped on a dossier).
+QUESTIONS_MIME = "application/x-qe-desktop-questions"
+
+
+def questions_mime(uids: Sequence[str]) -> QMimeData:
+    """Dragged questions: their uids, and their references as plain text for other programs."""
+    mime = QMimeData()
+    mime.setData(QUESTIONS_MIME, "\n".join(uids).encode("utf-8"))
+    mime.setText("\n".join(uids))
+    return mime
+
+
+def dropped_questions(mime: QMimeData) -> list[str]:
+    """The uids dragged in ``mime`` (none when it holds no questions)."""
+    if not mime.hasFormat(QUESTIONS_MIME):
+        return []
+    raw = bytes(mime.data(QUESTIONS_MIME).data()).decode("utf-8")
+    return [uid for uid in raw.split("\n") if uid]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +80,21 @@ class ResultRow:
     rubrique: str | None
     status: str
     answer_delay: int | None
+    #: The user's work on it: how many annotations, in which colours, in which dossiers (names).
+    annotations: int = 0
+    colours: tuple[int, ...] = ()
+    dossiers: tuple[str, ...] = ()
+
+    def with_marks(self, marks: QuestionMarks | None) -> ResultRow:
+        """This row with the user's marks (None: none)."""
+        if marks is None:
+            return dataclasses.replace(self, annotations=0, colours=(), dossiers=())
+        return dataclasses.replace(
+            self,
+            annotations=marks.annotations,
+            colours=marks.colours,
+            dossiers=tuple(name for _, name in marks.dossiers),
+        )
 
     @classmethod
     def from_hit(cls, hit: Hit) -> ResultRow:
@@ -116,6 +154,36 @@ def status_icon(status: str) -> QIcon:
     return icon
 
 
+_marks_icons: dict[tuple[int, ...], QIcon] = {}
+
+
+def marks_icon(colours: tuple[int, ...]) -> QIcon:
+    """A dot shared out between an annotated question's highlight colours (grey: notes only)."""
+    key = colours or (0,)
+    icon = _marks_icons.get(key)
+    if icon is None:
+        icon = QIcon()
+        for size in (12, 16, 24):
+            pixmap = QPixmap(size, size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor("#6b6b6b"))
+            margin = size / 8
+            rect = QRectF(margin, margin, size - 2 * margin, size - 2 * margin)
+            step = 360 * 16 // len(key)
+            for i, colour in enumerate(key):
+                painter.setBrush(QColor(HIGHLIGHT_COLOURS.get(colour, HIGHLIGHT_COLOURS[0])))
+                if len(key) == 1:
+                    painter.drawEllipse(rect)
+                else:
+                    painter.drawPie(rect, 90 * 16 - i * step, -step)
+            painter.end()
+            icon.addPixmap(pixmap)
+        _marks_icons[key] = icon
+    return icon
+
+
 class ResultsModel(QAbstractTableModel):
     """Hits of the current search, a page at a time."""
 
@@ -123,6 +191,8 @@ class ResultsModel(QAbstractTableModel):
     sort_requested = Signal(str)  # a SortOrder
 
     COL_NUMBER, COL_DATE, COL_AUTHOR, COL_ANALYSE, COL_RUBRIQUE, COL_STATUS, COL_DELAY = range(7)
+    #: The user's work: annotations (coloured dots and a count), dossiers (names).
+    COL_MARKS, COL_DOSSIERS = 7, 8
     HEADERS: ClassVar[tuple[str, ...]] = (
         "N° · légis.",
         "Date",
@@ -131,6 +201,8 @@ class ResultsModel(QAbstractTableModel):
         facet_title("rubrique"),
         facet_title("status"),
         "Délai",
+        "✎",
+        "Dossiers",
     )
     HEADER_TIPS: ClassVar[tuple[str, ...]] = (
         "Numéro de la question et législature",
@@ -140,6 +212,8 @@ class ResultsModel(QAbstractTableModel):
         "Rubrique de l'Assemblée nationale",
         STATUS_CHOICES,
         "Jours entre la question et la réponse (cliquer pour trier)",
+        "Vos annotations : leurs couleurs et leur nombre",
+        "Les dossiers où vous avez mis la question",
     )
     #: Columns whose header click asks the search for an order.
     SORT_COLUMNS: ClassVar[dict[int, SortOrder]] = {COL_DATE: "date", COL_DELAY: "delai"}
@@ -153,6 +227,8 @@ class ResultsModel(QAbstractTableModel):
         self._rows: dict[str, ResultRow] = {}
         self._waiting = False  # a page was asked for and has not come yet
         self._exhausted = False
+        #: The meaning of each highlight colour (the user's names), for the tooltips.
+        self.meanings: dict[int, str] = {}
 
     # -- feeding --------------------------------------------------------------
 
@@ -183,6 +259,23 @@ class ResultsModel(QAbstractTableModel):
         self._add(fresh)
         self.endInsertRows()
         return True
+
+    def update_marks(self, marks: Mapping[str, QuestionMarks | None]) -> None:
+        """New marks for the rows of these uids (the user's work changed; the search is not run again)."""
+        changed = []
+        for uid, mark in marks.items():
+            row = self._rows.get(uid)
+            if row is None:
+                continue
+            fresh = row.with_marks(mark)
+            if fresh != row:
+                self._rows[uid] = fresh
+                changed.append(self._uids.index(uid))
+        for number in changed:
+            self.dataChanged.emit(self.index(number, self.COL_MARKS), self.index(number, self.COL_DOSSIERS))
+
+    def set_meanings(self, meanings: Mapping[int, str]) -> None:
+        self.meanings = dict(meanings)
 
     def page_failed(self, token: int) -> None:
         """The next page could not be fetched: stop asking for it."""
@@ -248,7 +341,23 @@ class ResultsModel(QAbstractTableModel):
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+            | Qt.ItemFlag.ItemIsDragEnabled
+        )
+
+    def mimeTypes(self) -> list[str]:
+        return [QUESTIONS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """The dragged rows' uids (onto a dossier), in the list's order."""
+        rows = sorted({i.row() for i in indexes})
+        return questions_mime([uid for uid in (self.uid_at(r) for r in rows) if uid is not None])
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
@@ -263,6 +372,8 @@ class ResultsModel(QAbstractTableModel):
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == self.COL_STATUS:
             return status_icon(row.status)
+        if role == Qt.ItemDataRole.DecorationRole and column == self.COL_MARKS and row.annotations:
+            return marks_icon(row.colours)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_DELAY:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and column == self.COL_DELAY and row.status == "pending":
@@ -293,6 +404,10 @@ class ResultsModel(QAbstractTableModel):
                 return f"{row.answer_delay} j"
             waiting = row.pending_days(self.today)
             return f"{waiting} j…" if waiting is not None else ""
+        if column == self.COL_MARKS:
+            return str(row.annotations) if row.annotations else ""
+        if column == self.COL_DOSSIERS:
+            return ", ".join(row.dossiers)
         return ""
 
     def _tooltip(self, row: ResultRow, column: int) -> str | None:
@@ -310,6 +425,12 @@ class ResultsModel(QAbstractTableModel):
                 return f"Réponse {row.answer_delay} jours après la question"
         if column == self.COL_AUTHOR:
             return row.author_text()
+        if column == self.COL_MARKS and row.annotations:
+            count = "1 annotation" if row.annotations == 1 else f"{row.annotations} annotations"
+            meanings = [self.meanings.get(c, f"Couleur {c}") for c in row.colours]
+            return f"{count} : {', '.join(meanings)}" if meanings else count
+        if column == self.COL_DOSSIERS and row.dossiers:
+            return "Dans les dossiers : " + ", ".join(f"« {d} »" for d in row.dossiers)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

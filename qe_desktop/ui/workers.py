@@ -37,14 +37,16 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from qe_desktop.annotations.searching import SearchAnnotations
-from qe_desktop.annotations.store import UserStoreError
+from qe_desktop.annotations.store import UserStore, UserStoreError
 from qe_desktop.corpus import import_and_index, import_sample
 from qe_desktop.folder import DataFolderError, Holder, WriterLock, lost_corpus, open_folder, remember_import
 from qe_desktop.jobs import CancelFn, Cancelled, Operation, ProgressFn
-from qe_desktop.model import Changes, SearchRequest, SearchResult
+from qe_desktop.model import Changes, PlacedAnnotation, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
 from qe_desktop.render import (
+    AnnotationSpan,
     Highlights,
+    NoteBlock,
     answer_html,
     citation,
     key_data_html,
@@ -547,6 +549,7 @@ class ReadConnections:
         self.paths = paths
         self._lock = threading.Lock()
         self._by_thread: dict[int, CorpusStore] = {}
+        self._users: dict[int, UserStore] = {}
 
     def store(self) -> CorpusStore:
         ident = threading.get_ident()
@@ -558,18 +561,63 @@ class ReadConnections:
                 self._by_thread[ident] = store
         return store
 
+    def user(self) -> UserStore:
+        """This thread's read-only connection to the user's database (sees each commit: WAL)."""
+        ident = threading.get_ident()
+        with self._lock:
+            store = self._users.get(ident)
+        if store is None:
+            store = UserStore(self.paths.user_db, readonly=True)
+            if not is_on_disk(store):
+                # No database yet (or not migrated yet): read as empty now, look again next time.
+                return store
+            with self._lock:
+                self._users[ident] = store
+        return store
+
     def close_all(self) -> None:
         with self._lock:
             stores = list(self._by_thread.values())
+            users = list(self._users.values())
             self._by_thread.clear()
+            self._users.clear()
         for store in stores:
             store.close()
+        for user in users:
+            user.close()
+
+
+def is_on_disk(store: UserStore) -> bool:
+    """False for a read-only UserStore that reads an empty in-memory stand-in (no file yet)."""
+    rows = store.conn.execute("PRAGMA database_list").fetchall()
+    return any(row[1] == "main" and row[2] for row in rows)
+
+
+def annotation_parts(
+    placed: Sequence[PlacedAnnotation], meanings: dict[int, str]
+) -> tuple[tuple[AnnotationSpan, ...], tuple[NoteBlock, ...], tuple[NoteBlock, ...]]:
+    """What the reader draws of a question's annotations: highlights on the words, notes on the
+    whole question, passages that cannot be placed (never drawn on the words)."""
+    spans: list[AnnotationSpan] = []
+    notes: list[NoteBlock] = []
+    orphans: list[NoteBlock] = []
+    for p in placed:
+        a, where = p.annotation, p.placement
+        meaning = meanings.get(a.colour or 0, "")
+        if a.anchor is None:
+            notes.append(NoteBlock(a.id, a.note, "", None, a.colour, a.tags, meaning))
+        elif where.drawn and where.start is not None and where.end is not None:
+            spans.append(AnnotationSpan(a.anchor.pane, where.start, where.end, a.colour, a.id, bool(a.note)))
+        else:
+            orphans.append(NoteBlock(a.id, a.note, a.anchor.exact, a.anchor.pane, a.colour, a.tags, meaning))
+    return tuple(spans), tuple(notes), tuple(orphans)
 
 
 def shown_question(
-    store: CorpusStore, uid: str, query: str, today: date | None = None
+    store: CorpusStore, uid: str, query: str, today: date | None = None, user: UserStore | None = None
 ) -> ShownQuestion | None:
-    """Load a question and render it with the query's matches marked (no Qt: any thread)."""
+    """Load a question and render it with the query's matches and the user's annotations
+    (read from ``user``) marked (no Qt: any thread)."""
     q = store.get(uid)
     if q is None:
         return None
@@ -578,15 +626,50 @@ def shown_question(
         answer=tuple(highlight_spans(q.answer_text, query, "answer")),
         analyse=tuple(highlight_spans(q.analyse, query, "any")),
     )
+    placed: tuple[PlacedAnnotation, ...] = ()
+    meanings: dict[int, str] = {}
+    if user is not None:
+        placed = tuple(user.placed_for(uid, q))
+        if placed:
+            meanings = {c.number: c.meaning for c in user.colours()}
+    return render_shown(q, query, highlights, placed, meanings, today)
+
+
+def render_shown(
+    q: Question,
+    query: str,
+    highlights: Highlights,
+    placed: tuple[PlacedAnnotation, ...],
+    meanings: dict[int, str],
+    today: date | None = None,
+) -> ShownQuestion:
+    spans, notes, orphans = annotation_parts(placed, meanings)
     return ShownQuestion(
         question=q,
         key_html=key_data_html(q, highlights, today, columns=2),
-        question_html=question_html(q, highlights.question),
-        answer_html=answer_html(q, highlights.answer, today),
+        question_html=question_html(q, highlights.question, spans, notes, orphans),
+        answer_html=answer_html(q, highlights.answer, today, spans),
         citation=citation(q),
         url=official_url(q),
         query=query,
+        highlights=highlights,
+        annotations=placed,
     )
+
+
+def with_marks(rows: tuple[ResultRow, ...], user: UserStore) -> tuple[ResultRow, ...]:
+    """The rows with their annotations and dossiers (what the results list shows of the user's work)."""
+    if not rows:
+        return rows
+    try:
+        marks = user.marks([r.uid for r in rows])
+    except UserStoreError as exc:
+        # The results stay usable; the user's writer says what is wrong with the database.
+        log.warning("Marques des résultats illisibles : %s", exc)
+        return rows
+    if not marks:
+        return rows
+    return tuple(r.with_marks(marks.get(r.uid)) for r in rows)
 
 
 class _Job(QRunnable):
@@ -633,7 +716,9 @@ class ReadJobs(QObject):
                 return
             try:
                 result = index.search(request)
-                rows = tuple(ResultRow.from_hit(hit) for hit in result.hits)
+                rows = with_marks(
+                    tuple(ResultRow.from_hit(hit) for hit in result.hits), self.connections.user()
+                )
                 self.search_finished.emit(SearchDone(token, request, result, rows))
             except Exception as exc:
                 self.search_finished.emit(SearchDone(token, request, None, (), user_message(exc, self.paths)))
@@ -648,7 +733,8 @@ class ReadJobs(QObject):
             if token < self._load_token:
                 return
             try:
-                shown = shown_question(self.connections.store(), uid, query, today)
+                connections = self.connections
+                shown = shown_question(connections.store(), uid, query, today, connections.user())
                 error = None if shown is not None else f"Question introuvable dans la base : {uid}"
                 self.question_loaded.emit(QuestionLoaded(token, uid, shown, error))
             except Exception as exc:

@@ -264,3 +264,23 @@ def test_search_finds_annotated_questions_by_note_and_by_filter(data: Path) -> N
     assert {"value": "oui", "count": 1} in annotated["facets"]["annotee"]
     text = ok(data, "search", "diamants")
     assert "Annotations : Annotées (1)" in text
+
+
+def test_export_dossier_to_pdf_and_csv(data: Path, tmp_path: Path) -> None:
+    """A dossier exported from the command line; a missing selection or folder is a French error, exit 2."""
+    ok(data, "dossier", "create", "Défense")
+    ok(data, "dossier", "add", "Défense", "14-47351QE", "13-101851QE")
+    out = tmp_path / "défense.pdf"
+    summary = json.loads(ok(data, "export", "pdf", "--dossier", "Défense", "-o", str(out), "--json"))
+    assert summary["questions"] == 2
+    assert out.read_bytes().startswith(b"%PDF")
+    table = tmp_path / "défense.csv"
+    ok(data, "export", "csv", "--dossier", "Défense", "-o", str(table))
+    assert table.read_bytes().count(b"\r\n") >= 3
+    assert "indiquez les questions à exporter" in refused(data, "export", "pdf", "-o", str(out))
+    assert "n'existe pas" in refused(
+        data, "export", "pdf", "14-47351QE", "-o", str(tmp_path / "absent" / "x.pdf")
+    )
+    assert "aucun dossier" in refused(
+        data, "export", "md", "--dossier", "Inconnu", "-o", str(tmp_path / "x.md")
+    )

@@ -67,6 +67,8 @@ def test_a_row_shows_what_the_user_reads() -> None:
         "politique extérieure",
         "Répondue",
         "98 j",
+        "",  # no annotation
+        "",  # in no dossier
     ]
     assert not model.index(0, ResultsModel.COL_STATUS).data(Qt.ItemDataRole.DecorationRole).isNull()
     tip = model.index(0, ResultsModel.COL_STATUS).data(Qt.ItemDataRole.ToolTipRole)

@@ -100,6 +100,16 @@ def test_a_newer_schema_is_refused_and_left_as_it_is(paths: DataPaths) -> None:
     assert not paths.backups_dir.exists() or not any(paths.backups_dir.iterdir())
 
 
+def test_an_empty_file_opened_read_only_reads_as_an_empty_database(tmp_path: Path) -> None:
+    """A ``user.sqlite`` created but not yet migrated (another process is opening it) reads as empty."""
+    path = tmp_path / "user.sqlite"
+    path.write_bytes(b"")
+    with UserStore(path, readonly=True) as store:
+        assert store.count() == 0
+        assert len(store.colours()) == 5
+    assert path.read_bytes() == b""
+
+
 def test_every_edit_is_committed_when_made(user: UserStore, corpus: CorpusStore, paths: DataPaths) -> None:
     a = add(user, passage(question(corpus), "question", "Kazakhstan", colour=1, note="Voir la réponse"))
     # Another connection (another process would do the same) sees it at once.
