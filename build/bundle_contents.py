@@ -17,6 +17,10 @@ COLLECT_ALL = ("qe_desktop", "whoosh", "ijson")
 HIDDEN_IMPORTS = (
     "qe_desktop.export.pdf",
     "qe_desktop.export.markdown",
+    "qe_desktop.export.odt",
+    "qe_desktop.export.table",
+    "qe_desktop.export.job",
+    "qe_desktop.suivi.duplicates",
     "qe_desktop.smoke",
     "qe_desktop.ui.app",
     "qe_desktop.ui.smoke",
@@ -27,6 +31,11 @@ HIDDEN_IMPORTS = (
     "qe_desktop.importers.amo",
     "pypdf",
     "Stemmer",
+    # The export dialog's preview (PDFium) and the identical answers' MinHash, imported on demand.
+    "pypdfium2",
+    "datasketch",
+    # French hyphenation: reportlab imports it only if it is there.
+    "pyphen",
 )
 
 #: Never used by the app: kept out of the analysis (PySide6 modules it never imports, test and
@@ -48,8 +57,6 @@ EXCLUDED_MODULES = (
     "PySide6.QtUiTools",
     "PySide6.QtHelp",
     "tkinter",
-    "unittest",
-    "pydoc",
     "pytest",
     "_pytest",
     "hypothesis",
@@ -66,9 +73,9 @@ EXCLUDED_MODULES = (
     "PIL._imagingtk",
     "PIL.ImageTk",
     "PIL.ImageQt",
+    # numpy.f2py and numpy.testing stay: scipy's array API layer (datasketch -> scipy.integrate)
+    # reads every attribute numpy lists, those two included (numpy.testing imports unittest and pydoc).
     "numpy.tests",
-    "numpy.f2py",
-    "numpy.testing",
     "diff_match_patch.tests",
     "whoosh.support.bench",
 )
