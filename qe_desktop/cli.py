@@ -43,6 +43,7 @@ from qe_desktop.folder import (
 )
 from qe_desktop.jobs import Cancelled
 from qe_desktop.labels import facet_title, facet_value_label, legislature_label, status_label
+from qe_desktop.logfile import log_unexpected
 from qe_desktop.model import (
     SORT_ORDERS,
     Annotation,
@@ -59,6 +60,7 @@ from qe_desktop.render import title
 from qe_desktop.search.analysis import fold
 from qe_desktop.search.index import SearchIndex, SearchIndexError
 from qe_desktop.search.query import without_lone_surrogates
+from qe_desktop.smoke import run_smoke_test
 from qe_desktop.store import QUICK_CHECK_SECONDS, CorpusStore, StoreError
 from qe_desktop.suivi.deputies import (
     DEFAULT_SESSION_CAP,
@@ -459,7 +461,7 @@ def cmd_window(args: argparse.Namespace) -> int:
 
     paths = DataPaths.resolve(args.data_dir)
     open_folder(paths, write=False)  # a file in the way: said here, before any window opens
-    return run(paths, smoke_test=args.smoke_test)
+    return run(paths)
 
 
 # -- parser ------------------------------------------------------------------
@@ -481,7 +483,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", metavar="DOSSIER", help="dossier des données")
     parser.add_argument(
-        "--smoke-test", action="store_true", help="ouvre le dossier, cherche, affiche, puis quitte (contrôle)"
+        "--smoke-test",
+        action="store_true",
+        help="contrôle l'application de bout en bout (import, recherche, fenêtre, annotation, PDF) "
+        "dans un dossier temporaire (ou --data-dir), puis quitte",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
 
@@ -1776,6 +1781,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command is None and args.smoke_test:
+            return run_smoke_test(Path(args.data_dir) if args.data_dir else None)
         if args.command is None:
             return cmd_window(args)
         result: int = args.func(args)
@@ -1792,6 +1799,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        # A bug: its traceback to the log (qe-desktop.log), a French message here.
+        paths = DataPaths.resolve(getattr(args, "data_dir", None))
+        echo(f"qe-desktop : {log_unexpected(exc, paths)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

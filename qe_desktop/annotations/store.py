@@ -546,6 +546,9 @@ class UserStore:
             return
         if self.readonly and not in_memory and self.path.exists():
             empty = version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+            if not empty and self._refuse_newer() == SCHEMA_VERSION:
+                # The writer created it between the two reads above (each its own snapshot).
+                return
             if empty or _writable(self.path):
                 # An empty file in a read-only folder, or one that the window's writer is creating
                 # or migrating right now: read as empty (a reader looks again next time).

@@ -9,8 +9,10 @@ parent only writes the table of contents listing the segments in uid order
 
 Linux forks (workers start at once); elsewhere, or when the process already
 runs other threads (the GUI), a fresh interpreter is started ("forkserver" or
-"spawn").  A frozen app without fork builds in one process (spawn would start
-the app again).
+"spawn").  The frozen app (PyInstaller) always spawns: each worker is the
+app's executable started again, which ``multiprocessing.freeze_support()`` at
+the entry point (``build/launch.py``) turns into a worker before anything of
+the app is imported, so no second window or command ever starts.
 """
 
 from __future__ import annotations
@@ -56,23 +58,23 @@ def worker_count() -> int:
 
 def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
+    if getattr(sys, "frozen", False):
+        return multiprocessing.get_context("spawn")
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    if getattr(sys, "frozen", False):
-        return None
     if "forkserver" in methods:
         return multiprocessing.get_context("forkserver")
     return multiprocessing.get_context("spawn")
 
 
-def can_build_in_parallel(count: int, db_path: Path | None) -> bool:
-    """Worth it and possible: enough questions, several cores, a database file workers can open."""
+def can_build_in_parallel(count: int, db_path: Path | None, *, minimum: int | None = None) -> bool:
+    """Worth it and possible: enough questions (``minimum``, else PARALLEL_MIN), several cores, a
+    database file workers can open."""
     return (
-        count >= PARALLEL_MIN
+        count >= (PARALLEL_MIN if minimum is None else minimum)
         and worker_count() > 1
         and db_path is not None
         and db_path.is_file()
-        and _context() is not None
     )
 
 

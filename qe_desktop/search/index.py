@@ -443,8 +443,18 @@ class SearchIndex:
         state.write_state(self.index_dir, current)
         self._state = current
 
-    def rebuild(self, progress: ProgressFn = no_progress, cancelled: CancelFn = never_cancelled) -> None:
-        """Rebuild the whole index from the database, with progress; Cancelled leaves the old one in place."""
+    def rebuild(
+        self,
+        progress: ProgressFn = no_progress,
+        cancelled: CancelFn = never_cancelled,
+        *,
+        parallel_min: int | None = None,
+    ) -> None:
+        """Rebuild the whole index from the database, with progress; Cancelled leaves the old one in place.
+
+        In worker processes from ``parallel_min`` questions (default ``build.PARALLEL_MIN``; the
+        smoke test gives 1, to check the bundle's workers on the sample corpus).
+        """
         with self._write_lock, self._writing():
             generation = state.next_generation(self.index_dir)
             gdir = self.index_dir / generation
@@ -453,7 +463,7 @@ class SearchIndex:
                 with self._store_lock:
                     corpus = self.store.state()
                 ix = adapter.create_index(str(gdir), make_schema())
-                documents = self._fill(ix, gdir, corpus.count, progress, cancelled)
+                documents = self._fill(ix, gdir, corpus.count, progress, cancelled, parallel_min)
                 self._write_state(generation, ix, corpus, documents)
             except BaseException:
                 shutil.rmtree(gdir, ignore_errors=True)
@@ -475,9 +485,17 @@ class SearchIndex:
             state.remove_other_generations(self.index_dir, keep=generation)
             progress(documents, documents, f"Index reconstruit : {documents} questions.")
 
-    def _fill(self, ix: Any, gdir: Path, total: int, progress: ProgressFn, cancelled: CancelFn) -> int:
+    def _fill(
+        self,
+        ix: Any,
+        gdir: Path,
+        total: int,
+        progress: ProgressFn,
+        cancelled: CancelFn,
+        parallel_min: int | None = None,
+    ) -> int:
         progress(0, total, "Indexation des questions…")
-        if build.can_build_in_parallel(total, getattr(self.store, "path", None)):
+        if build.can_build_in_parallel(total, getattr(self.store, "path", None), minimum=parallel_min):
             # Both cores: one worker process per segment (see build.py).
             return build.build_parallel(
                 ix,

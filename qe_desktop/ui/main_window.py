@@ -1400,10 +1400,12 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         from qe_desktop import __version__
+        from qe_desktop.logfile import build_description, log_path
 
         QMessageBox.about(
             self,
             "À propos de QE Desktop",
             f"<b>QE Desktop {__version__}</b><br>Recherche hors ligne dans les questions écrites du Parlement."
-            f"<br><br>Dossier de données : {self.paths.root}<br>Journal : {self.paths.log_file}",
+            f"<br><br>Version {__version__} ({build_description()})"
+            f"<br>Dossier de données : {self.paths.root}<br>Journal : {log_path() or self.paths.log_file}",
         )

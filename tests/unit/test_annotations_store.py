@@ -57,6 +57,36 @@ def test_a_new_database_is_wal_full_sync_at_the_current_schema_with_the_default_
     assert paths.user_db.exists()
 
 
+def test_an_empty_file_opened_read_only_reads_as_empty(tmp_path: Path) -> None:
+    # What a reader meets while the writer is creating user.sqlite (found by the smoke test:
+    # this recursed until RecursionError).
+    path = tmp_path / "user.sqlite"
+    path.touch()
+    with UserStore(path, readonly=True) as store:
+        assert [c.meaning for c in store.colours()] == list(DEFAULT_COLOURS)
+        assert store.annotations_for(QUESTION_UID) == []
+    assert path.read_bytes() == b""
+
+
+def test_a_database_created_between_two_reads_of_a_reader_is_read(
+    paths: DataPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader reads the version (0: not created yet), the writer commits the schema, the reader
+    # finds tables: it must read the database, not call it one to migrate (met by the window's
+    # reader while the user's writer opened user.sqlite for the first time).
+    UserStore(paths.user_db).close()
+    real = UserStore._refuse_newer
+    calls: list[int] = []
+
+    def first_stale(self: UserStore) -> int:
+        calls.append(1)
+        return 0 if len(calls) == 1 else real(self)
+
+    monkeypatch.setattr(UserStore, "_refuse_newer", first_stale)
+    with UserStore(paths.user_db, readonly=True) as store:
+        assert [c.meaning for c in store.colours()] == list(DEFAULT_COLOURS)
+
+
 def test_a_newer_schema_is_refused_and_left_as_it_is(paths: DataPaths) -> None:
     conn = sqlite3.connect(paths.user_db)
     conn.execute("CREATE TABLE future (x)")
