@@ -74,6 +74,16 @@ def write(
     leaves no file behind (and an existing ``target`` as it was).
     """
     writer = _writer(fmt)
+    return write_whole(target, lambda partial: writer(document, partial, progress, cancelled))
+
+
+def write_whole(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Make ``target`` with ``fill`` (given a temporary path beside it), whole or not at all.
+
+    The file is written under a temporary name in the target's folder, then renamed over the
+    target; whatever ``fill`` raises (Cancelled, an error) leaves no file behind and an existing
+    ``target`` as it was.  Raises ExportError (French) for a target that cannot be written.
+    """
     target = check_target(target)
     folder = target.parent
     try:
@@ -87,7 +97,7 @@ def write(
     os.close(handle)
     partial = Path(name)
     try:
-        writer(document, partial, progress, cancelled)
+        fill(partial)
         os.replace(partial, target)
     except OSError as exc:
         raise ExportError(f"Écriture de « {target} » impossible ({exc.strerror or exc}).") from exc

@@ -9,9 +9,6 @@ table uses too: the report prints exactly what the view shows.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -35,9 +32,8 @@ from reportlab.platypus import (
 
 from qe_desktop import __version__
 from qe_desktop.dates import format_date_fr
-from qe_desktop.export import check_target
+from qe_desktop.export import write_whole
 from qe_desktop.export.charts import delay_chart, month_chart, share_chart
-from qe_desktop.export.content import ExportError
 from qe_desktop.export.pdf import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
@@ -254,31 +250,17 @@ def write_report(
     Raises ExportError (French, naming the file) when it cannot be written; Cancelled leaves
     no file behind.
     """
-    target = check_target(Path(target))
     register_fonts()
     progress(0, 1, "Rapport statistique : mise en page")
-    try:
-        handle, name = tempfile.mkstemp(
-            prefix=f".{target.stem}-", suffix=target.suffix + ".partiel", dir=target.parent
-        )
-    except OSError as exc:
-        raise ExportError(
-            f"Impossible d'écrire dans « {target.parent} » ({exc.strerror or exc}) : choisissez un autre dossier."
-        ) from exc
-    os.close(handle)
-    partial = Path(name)
-    try:
+
+    def fill(partial: Path) -> None:
         if cancelled():
             raise Cancelled
         _Report(partial, report).build(_story(report))
         if cancelled():
             raise Cancelled
-        os.replace(partial, target)
-    except OSError as exc:
-        raise ExportError(f"Écriture de « {target} » impossible ({exc.strerror or exc}).") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink()
+
+    target = write_whole(Path(target), fill)
     progress(1, 1, "Rapport statistique écrit")
     return target
 

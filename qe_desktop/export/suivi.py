@@ -10,20 +10,17 @@ written beside the target under another name, then renamed over it: whole or not
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from qe_desktop.dates import format_date_fr
-from qe_desktop.export import check_target
+from qe_desktop.export import write_whole
 from qe_desktop.export.content import ExportError
-from qe_desktop.export.table import _cell
+from qe_desktop.export.table import spreadsheet_cell
 from qe_desktop.suivi.deputies import Quota, SuiviRow, stage_counts
 from qe_desktop.suivi.rules import STAGE_LABELS, Stage, legislature_end
 
@@ -137,7 +134,7 @@ def _write_csv(table: SuiviTable, path: Path) -> None:
                 r.answer_date,
                 r.stage.explanation(),
             ]
-            writer.writerow([_cell(v) for v in values])
+            writer.writerow([spreadsheet_cell(v) for v in values])
 
 
 # -- PDF -------------------------------------------------------------------------------------
@@ -272,23 +269,4 @@ def write_suivi(table: SuiviTable, fmt: str, target: Path) -> Path:
     if fmt not in FORMATS:
         raise ExportError(f"Format du tableau de suivi inconnu : « {fmt} » (csv ou pdf).")
     writer = FORMATS[fmt][1]
-    target = check_target(Path(target))
-    try:
-        handle, name = tempfile.mkstemp(
-            prefix=f".{target.stem}-", suffix=target.suffix + ".partiel", dir=target.parent
-        )
-    except OSError as exc:
-        raise ExportError(
-            f"Impossible d'écrire dans « {target.parent} » ({exc.strerror or exc}) : choisissez un autre dossier."
-        ) from exc
-    os.close(handle)
-    partial = Path(name)
-    try:
-        writer(table, partial)
-        os.replace(partial, target)
-    except OSError as exc:
-        raise ExportError(f"Écriture de « {target} » impossible ({exc.strerror or exc}).") from exc
-    finally:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-    return target
+    return write_whole(Path(target), lambda partial: writer(table, partial))

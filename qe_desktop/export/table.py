@@ -49,7 +49,8 @@ COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: object) -> str:
+def spreadsheet_cell(value: object) -> str:
+    """A value as a CSV cell a spreadsheet shows as text: never run as a formula."""
     if value is None:
         return ""
     text = str(value)
@@ -99,7 +100,7 @@ def row(item: ExportQuestion, document: ExportDocument) -> list[str]:
         q.question_text if not options.excerpts_only else "",
         q.answer_text if options.answer and not options.excerpts_only else "",
     ]
-    return [_cell(v) for v in values]
+    return [spreadsheet_cell(v) for v in values]
 
 
 def write_csv(document: ExportDocument, path: Path, progress: ProgressFn, cancelled: CancelFn) -> None:
