@@ -14,11 +14,10 @@ the search's uids (``SearchIndex.matching_uids``), then ``grouped_answers``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
@@ -28,7 +27,7 @@ from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
 from qe_desktop.store import QuestionFacts
 from qe_desktop.suivi.duplicates import AnswerGroup, grouped_answers
-from qe_desktop.ui.workers import ReadConnections, user_message
+from qe_desktop.ui.workers import Job, ReadConnections, user_message
 
 if TYPE_CHECKING:
     from qe_desktop.ui.main_window import MainWindow
@@ -45,15 +44,6 @@ class GroupsFound:
     groups: tuple[AnswerGroup, ...]
     facts: dict[str, QuestionFacts] = dataclasses.field(default_factory=dict)
     error: str | None = None
-
-
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], None]) -> None:
-        super().__init__()
-        self.work = work
-
-    def run(self) -> None:
-        self.work()
 
 
 class GroupJobs(QObject):
@@ -87,7 +77,7 @@ class GroupJobs(QObject):
             except Exception as exc:
                 self.found.emit(GroupsFound(token, 0, (), error=user_message(exc, self.paths)))
 
-        self.pool.start(_Job(work))
+        self.pool.start(Job(work))
 
     def shutdown(self) -> None:
         self.pool.clear()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,7 +45,7 @@ from qe_desktop.jobs import Cancelled
 from qe_desktop.model import ColourMeaning
 from qe_desktop.paths import DataPaths
 from qe_desktop.ui.settings import Settings
-from qe_desktop.ui.workers import user_message
+from qe_desktop.ui.workers import Job, user_message
 
 #: Wait this long after the last change of an option before laying the preview out again.
 PREVIEW_DELAY_MS = 350
@@ -67,15 +67,6 @@ class ExportChoice:
 
 
 # -- the thread ----------------------------------------------------------------------------
-
-
-class _Task(QRunnable):
-    def __init__(self, work: Callable[[], None]) -> None:
-        super().__init__()
-        self.work = work
-
-    def run(self) -> None:
-        self.work()
 
 
 class ExportJobs(QObject):
@@ -110,7 +101,7 @@ class ExportJobs(QObject):
                 return
             self.previewed.emit(token, pages, None)
 
-        self.pool.start(_Task(work))
+        self.pool.start(Job(work))
         return token
 
     def export(self, request: ExportRequest, target: Path) -> None:
@@ -137,7 +128,7 @@ class ExportJobs(QObject):
                 return
             self.exported.emit(done, None)
 
-        self.pool.start(_Task(work))
+        self.pool.start(Job(work))
 
     def cancel(self) -> None:
         self.cancel_event.set()

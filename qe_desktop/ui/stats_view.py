@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,7 +29,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QRectF,
-    QRunnable,
     QSize,
     QSortFilterProxyModel,
     Qt,
@@ -75,7 +73,7 @@ from qe_desktop.suivi.stats import (
     load_equivalences,
     load_table,
 )
-from qe_desktop.ui.workers import ReadConnections, user_message
+from qe_desktop.ui.workers import Job, ReadConnections, user_message
 
 if TYPE_CHECKING:
     from qe_desktop.ui.main_window import MainWindow
@@ -118,15 +116,6 @@ class StatsDone:
     covers: str
     charts: tuple[bytes, ...] = ()
     error: str | None = None
-
-
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], None]) -> None:
-        super().__init__()
-        self.work = work
-
-    def run(self) -> None:
-        self.work()
 
 
 class StatsJobs(QObject):
@@ -196,7 +185,7 @@ class StatsJobs(QObject):
                     StatsDone(asked.token, asked, None, covers, error=user_message(exc, self.paths))
                 )
 
-        self.pool.start(_Job(work))
+        self.pool.start(Job(work))
 
     def write_report(self, report: StatsReport, target: Path) -> None:
         """Write the « Rapport statistique » (same thread as the statistics: one at a time)."""
@@ -211,7 +200,7 @@ class StatsJobs(QObject):
             except Exception as exc:
                 self.report_written.emit(user_message(exc, self.paths))
 
-        self.pool.start(_Job(work))
+        self.pool.start(Job(work))
 
     def shutdown(self) -> None:
         self.pool.clear()

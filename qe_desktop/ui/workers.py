@@ -699,7 +699,9 @@ def with_marks(rows: tuple[ResultRow, ...], user: UserStore) -> tuple[ResultRow,
     return tuple(r.with_marks(marks.get(r.uid)) for r in rows)
 
 
-class _Job(QRunnable):
+class Job(QRunnable):
+    """A function to run on a thread pool (the readers' jobs: searches, loads, exports, statistics)."""
+
     def __init__(self, work: Callable[[], None]) -> None:
         super().__init__()
         self.work = work
@@ -750,7 +752,7 @@ class ReadJobs(QObject):
             except Exception as exc:
                 self.search_finished.emit(SearchDone(token, request, None, (), user_message(exc, self.paths)))
 
-        self.pool.start(_Job(work))
+        self.pool.start(Job(work))
 
     def load(self, token: int, uid: str, query: str) -> None:
         self._load_token = max(self._load_token, token)
@@ -772,7 +774,7 @@ class ReadJobs(QObject):
             except Exception as exc:
                 self.question_loaded.emit(QuestionLoaded(token, uid, None, user_message(exc, self.paths)))
 
-        self.pool.start(_Job(work))
+        self.pool.start(Job(work))
 
     def similar(self, uid: str, limit: int = 10) -> None:
         index = self.index
@@ -788,7 +790,7 @@ class ReadJobs(QObject):
             except Exception as exc:
                 self.similar_found.emit(SimilarFound(uid, (), user_message(exc, self.paths)))
 
-        self.pool.start(_Job(work))
+        self.pool.start(Job(work))
 
     def shutdown(self) -> None:
         self.pool.clear()
