@@ -1458,6 +1458,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     echo(interpretation)
     echo(format_stats(stats, GROUP_TITLES[args.par]))
+    if stats.left_out:
+        n = stats.left_out
+        echo(
+            f"Questions écrites seulement : {n} question{'s' if n > 1 else ''} au Gouvernement ou "
+            f"orale{'s' if n > 1 else ''} laissée{'s' if n > 1 else ''} de côté (réponse en séance)."
+        )
     if stats.grouped_names:
         echo("Noms successifs regroupés selon resources/suivi/ministeres.csv (sources dans ce fichier).")
     if written is not None:

@@ -96,10 +96,18 @@ def cells(group: GroupStats) -> tuple[str, ...]:
 def summary(stats: Stats) -> str:
     """One sentence of the whole set's figures."""
     t = stats.total
+    left_out = ""
+    if stats.left_out:
+        n = stats.left_out
+        left_out = (
+            f" {number(n)} question{'s' if n > 1 else ''} au Gouvernement ou orale{'s' if n > 1 else ''} "
+            f"laissée{'s' if n > 1 else ''} de côté (réponse en séance : pas de délai à mesurer)."
+        )
     if not t.questions:
-        return "Aucune question."
+        return "Aucune question écrite." + left_out
     text = (
-        f"{number(t.questions)} question{'s' if t.questions > 1 else ''}, {percent(t.answered_share)} "
+        f"{number(t.questions)} question{'s' if t.questions > 1 else ''} écrite{'s' if t.questions > 1 else ''}, "
+        f"{percent(t.answered_share)} "
         f"répondues ({percent(t.within_two_months_share)} dans les deux mois)"
     )
     if t.median_days is not None:
@@ -108,7 +116,7 @@ def summary(stats: Stats) -> str:
         text += f" ; {number(t.waiting)} en attente"
         if t.oldest_waiting_date:
             text += f", la plus ancienne publiée le {format_date_fr(t.oldest_waiting_date)}"
-    return text + "."
+    return text + "." + left_out
 
 
 @dataclass(frozen=True, slots=True)

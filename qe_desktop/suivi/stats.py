@@ -100,7 +100,12 @@ def _key(name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StatsTable:
-    """The columns statistics need, for every question of the corpus (numpy arrays by row)."""
+    """The columns statistics need, for every written question of the corpus (numpy arrays by row).
+
+    Questions au Gouvernement and oral questions are answered in session, the day they are asked:
+    they have no answer delay to measure, and would pull every median to 0.  They are left out
+    (``others``: their uids, counted apart).
+    """
 
     uids: list[str]
     row_of: dict[str, int]
@@ -113,6 +118,8 @@ class StatsTable:
     two_months_day: I32  # the last day of the two months after publication
     status: npt.NDArray[np.int8]
     data_version: int = 0
+    #: The corpus's other questions (au Gouvernement, orales), left out of the statistics.
+    others: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.uids)
@@ -159,8 +166,10 @@ def load_table(store: CorpusStore) -> StatsTable:
     conn = store.db.conn
     version = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     rows = conn.execute(
-        "SELECT uid, ministry_answering, rubrique, question_date, answer_date, status FROM questions"
+        "SELECT uid, ministry_answering, rubrique, question_date, answer_date, status FROM questions "
+        "WHERE type = 'QE'"
     ).fetchall()
+    others = frozenset(uid for (uid,) in conn.execute("SELECT uid FROM questions WHERE type != 'QE'"))
     if rows:
         uids, ministries, rubriques, qdates, adates, statuses = (list(c) for c in zip(*rows, strict=True))
     else:
@@ -181,6 +190,7 @@ def load_table(store: CorpusStore) -> StatsTable:
         two_months_day=_plus_two_months(question_day),
         status=status,
         data_version=int(version[0]) if version else 0,
+        others=others,
     )
 
 
@@ -239,12 +249,15 @@ class Stats:
     per_month: tuple[tuple[str, int], ...]
     grouped_names: bool = False
     not_found: int = 0
+    #: Questions of the set that are not written questions (au Gouvernement, orales): left out.
+    left_out: int = 0
     sources: Mapping[str, str] = field(default_factory=dict)
 
     def record(self) -> dict[str, object]:
         return {
             "by": self.by,
             "grouped_names": self.grouped_names,
+            "left_out": self.left_out,
             "total": self.total.record(),
             "groups": [g.record() for g in self.groups],
             "histogram": [{"from": lo, "to": hi, "count": n} for lo, hi, n in self.histogram],
@@ -300,14 +313,16 @@ def _line(
     )
 
 
-def select_rows(table: StatsTable, uids: Iterable[str] | None) -> tuple[npt.NDArray[np.intp], int]:
-    """Row numbers of ``uids`` (None: every question) and how many uids the table does not hold."""
+def select_rows(table: StatsTable, uids: Iterable[str] | None) -> tuple[npt.NDArray[np.intp], int, int]:
+    """Row numbers of ``uids`` (None: every written question), how many of them are other
+    questions (left out), and how many the corpus does not hold."""
     if uids is None:
-        return np.arange(len(table), dtype=np.intp), 0
+        return np.arange(len(table), dtype=np.intp), len(table.others), 0
     row_of = table.row_of
     wanted = list(dict.fromkeys(uids))
     found = [row_of[u] for u in wanted if u in row_of]
-    return np.array(found, dtype=np.intp), len(wanted) - len(found)
+    others = sum(1 for u in wanted if u in table.others)
+    return np.array(found, dtype=np.intp), others, len(wanted) - len(found) - others
 
 
 def compute(
@@ -323,7 +338,7 @@ def compute(
     others stay on their own.  Lines are sorted by number of questions, most first (years: newest
     first).
     """
-    rows, not_found = select_rows(table, uids)
+    rows, left_out, not_found = select_rows(table, uids)
     keys, labels, names_of = _group_keys(table, rows, by, equivalences)
     groups: list[GroupStats] = []
     if len(rows):
@@ -349,6 +364,7 @@ def compute(
         per_month=_per_month(table, rows),
         grouped_names=bool(equivalences) and by == "ministere",
         not_found=not_found,
+        left_out=left_out,
         sources=sources,
     )
 

@@ -65,7 +65,7 @@ def test_an_empty_set_still_makes_a_report(corpus: CorpusStore, tmp_path: Path) 
     text = _text(
         write_report(StatsReport(stats, covers_text("zzz"), date(2026, 3, 8)), tmp_path / "vide.pdf")
     )
-    assert "Aucune question." in text
+    assert "Aucune question écrite." in text
 
 
 def test_a_target_that_cannot_be_written_is_a_french_message(corpus: CorpusStore, tmp_path: Path) -> None:

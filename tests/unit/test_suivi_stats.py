@@ -140,3 +140,20 @@ def test_a_broken_equivalence_file_names_the_line(tmp_path: Path) -> None:
     path.write_text("nom,ligne,source\n# note\nJustice,Justice,décret\nseul\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"ligne 4 : trois colonnes attendues"):
         load_equivalences(path)
+
+
+def test_questions_au_gouvernement_are_left_out_and_counted(tmp_path: Path) -> None:
+    """A QG is answered in session the day it is asked: no delay to measure, so it is left out of
+    the figures (it would pull every median to 0) and counted apart."""
+    from dataclasses import replace
+
+    qg = replace(_q(100, "Justice", "2020-01-14", "2020-01-14"), uid="QANR5L15QG100", type="QG")
+    with CorpusStore(tmp_path / "corpus.sqlite") as s:
+        s.upsert_questions([*SMALL, qg])
+        table = load_table(s)
+    whole = compute(table, by="ministere")
+    assert whole.left_out == 1
+    assert whole.groups[0].questions == 6
+    assert whole.groups[0].median_days == 60
+    subset = compute(table, ["QANR5L15QE1", "QANR5L15QG100", "QANR5L99QE1"], by="ministere")
+    assert (subset.total.questions, subset.left_out, subset.not_found) == (1, 1, 1)
