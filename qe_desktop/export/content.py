@@ -25,11 +25,12 @@ from qe_desktop.annotations.store import UserStore
 from qe_desktop.dates import format_date_fr
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
 from qe_desktop.model import ColourMeaning, PlacedAnnotation, Question
-from qe_desktop.render import KeyDatum, citation, key_data, official_url, paragraphs, title
+from qe_desktop.render import HIGHLIGHT_COLOURS, KeyDatum, citation, key_data, official_url, paragraphs, title
 from qe_desktop.store import CorpusStore
 
-#: The highlight colours as printed (light enough to read black text on, distinct in grey too).
-COLOUR_HEX: dict[int, str] = {1: "#ffe066", 2: "#9ee6a8", 3: "#ffb3b3", 4: "#a8d8ff", 5: "#e0c2ff"}
+#: The highlight colours as printed: the reader's own, so that a passage highlighted green on
+#: screen is green on paper (pale enough to read black text on).
+COLOUR_HEX: dict[int, str] = {n: colour for n, colour in HIGHLIGHT_COLOURS.items() if n}
 
 PANE_LABELS = {"question": "Question", "answer": "Réponse"}
 

@@ -61,6 +61,8 @@ from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn
 from qe_desktop.paths import resources_dir
 from qe_desktop.typography import NBSP, french
 
+#: A colour number the table does not know (none today): drawn grey, as the reader does.
+NO_COLOUR = "#e3e3e3"
 SERIF = "QESerif"
 SANS = "QESans"
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -204,7 +206,7 @@ def _markup(runs: Sequence[Run], *, highlights: bool = True) -> str:
         if run.context:
             text = f'<font color="{QUIET.hexval()}">{text}</font>'
         if highlights and run.colour is not None:
-            text = f'<span backColor="{COLOUR_HEX.get(run.colour, "#ffe066")}">{text}</span>'
+            text = f'<span backColor="{COLOUR_HEX.get(run.colour, NO_COLOUR)}">{text}</span>'
         out.append(text)
         for number in run.notes:
             out.append(f'<super rise="3" size="7"><font color="{LINK.hexval()}">{number}</font></super>')
@@ -402,7 +404,7 @@ def _legend(document: ExportDocument) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
     ]
     for i, c in enumerate(document.legend):
-        commands.append(("BACKGROUND", (0, i), (0, i), colors.HexColor(COLOUR_HEX.get(c.number, "#ffe066"))))
+        commands.append(("BACKGROUND", (0, i), (0, i), colors.HexColor(COLOUR_HEX.get(c.number, NO_COLOUR))))
     table.setStyle(TableStyle(commands))
     return table
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from qe_desktop.annotations.store import AnnotationQuery, AnnotationSort
 from qe_desktop.dates import format_date_fr
-from qe_desktop.export.content import COLOUR_HEX
 from qe_desktop.labels import ordinal
 from qe_desktop.model import COLOURS, ColourMeaning
 from qe_desktop.store import QuestionFacts
+from qe_desktop.ui.reader import colour_icon
 from qe_desktop.ui.user_reads import AnnotationRow, AnnotationsFound, PanelChoices
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -47,27 +47,6 @@ SHOWN_CHARS = 160
 
 ANNOTATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 QUESTION_UID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-_swatches: dict[int, QIcon] = {}
-
-
-def colour_swatch(number: int) -> QIcon:
-    """A small rounded square of a highlight colour (drawn: the same on every platform)."""
-    icon = _swatches.get(number)
-    if icon is None:
-        icon = QIcon()
-        for size in (12, 16, 24):
-            pixmap = QPixmap(size, size)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QColor("#00000040"))
-            painter.setBrush(QColor(COLOUR_HEX.get(number, "#dddddd")))
-            painter.drawRoundedRect(1, 1, size - 2, size - 2, size / 5, size / 5)
-            painter.end()
-            icon.addPixmap(pixmap)
-        _swatches[number] = icon
-    return icon
 
 
 def question_reference(facts: QuestionFacts | None, uid: str) -> str:
@@ -199,7 +178,7 @@ class AnnotationsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.DecorationRole and column == self.COL_COLOUR and row.annotation.colour:
-            return colour_swatch(row.annotation.colour)
+            return colour_icon(row.annotation.colour)
         if role == Qt.ItemDataRole.FontRole and column == self.COL_QUOTE and row.state == "orphan":
             font = QFont()
             font.setItalic(True)
@@ -303,7 +282,7 @@ class AnnotationsPanel(QWidget):
             button.setObjectName(f"annotation_colour_{number}")
             button.setCheckable(True)
             button.setAutoRaise(True)
-            button.setIcon(colour_swatch(number))
+            button.setIcon(colour_icon(number))
             button.toggled.connect(self.on_filter_changed)
             self.colour_buttons[number] = button
             colours.addWidget(button)

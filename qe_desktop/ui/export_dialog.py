@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QIcon, QImage, QPixmap
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,11 +39,12 @@ from PySide6.QtWidgets import (
 )
 
 from qe_desktop.export import FORMATS
-from qe_desktop.export.content import COLOUR_HEX, ExportError, ExportOptions, Selection
+from qe_desktop.export.content import ExportError, ExportOptions, Selection
 from qe_desktop.export.job import ExportDone, ExportRequest, PreviewPage, preview, run_export
 from qe_desktop.jobs import Cancelled
 from qe_desktop.model import ColourMeaning
 from qe_desktop.paths import DataPaths
+from qe_desktop.ui.reader import colour_icon
 from qe_desktop.ui.settings import Settings
 from qe_desktop.ui.workers import Job, user_message
 
@@ -210,9 +211,7 @@ class ExportDialog(QDialog):
         kept = self._setting("colours", "1,2,3,4,5").split(",")
         for c in colours:
             box = QCheckBox(c.meaning)
-            swatch = QPixmap(14, 14)
-            swatch.fill(QColor(COLOUR_HEX.get(c.number, "#ffe066")))
-            box.setIcon(QIcon(swatch))
+            box.setIcon(colour_icon(c.number))
             box.setChecked(str(c.number) in kept)
             self.colour_boxes[c.number] = box
             colours_layout.addWidget(box)
