@@ -633,18 +633,18 @@ def format_result(result: SearchResult, *, facets: bool = True) -> list[str | Bo
     return out
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    request = SearchRequest(
-        query=args.query,
-        filters=tuple((key, value) for key, _, value in (f.partition("=") for f in args.filtre)),
-        sort=args.sort,
-        limit=args.limit,
-    )
-    for f in args.filtre:
+def _filters(given: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``--filtre champ=valeur`` options as a request's filters (CliError for one without ``=``)."""
+    for f in given:
         if "=" not in f:
             raise CliError(
                 terminal_text(f"filtre illisible : « {f} » (attendu : champ=valeur, par ex. rubrique=santé)")
             )
+    return tuple((key, value) for key, _, value in (f.partition("=") for f in given))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    request = SearchRequest(query=args.query, filters=_filters(args.filtre), sort=args.sort, limit=args.limit)
     with _reading(args) as (paths, access, store):
         index = _open_index(paths, store, readonly=access.readonly_reason)
         annotations = SearchAnnotations(paths)
@@ -1610,18 +1610,8 @@ def _export_selection(
             raise CliError(terminal_text(f"le dossier « {dossier.name} » n'a aucune question à exporter"))
         return uids, dossier.name, f"Dossier « {dossier.name} »", dossier.description
     if args.requete is not None:
-        for f in args.filtre:
-            if "=" not in f:
-                raise CliError(
-                    terminal_text(
-                        f"filtre illisible : « {f} » (attendu : champ=valeur, par ex. rubrique=santé)"
-                    )
-                )
         request = SearchRequest(
-            query=args.requete,
-            filters=tuple((key, value) for key, _, value in (f.partition("=") for f in args.filtre)),
-            sort=args.sort,
-            limit=args.max,
+            query=args.requete, filters=_filters(args.filtre), sort=args.sort, limit=args.max
         )
         index = _open_index(paths, corpus, readonly=access.readonly_reason)
         annotations = SearchAnnotations(paths)

@@ -927,14 +927,18 @@ class MainWindow(QMainWindow):
 
     # -- export ---------------------------------------------------------------------------
 
+    def _reference_and_heading(self, uid: str) -> tuple[str, str]:
+        """« n° 101851 · 13e » and the analyse of a question of the results (else its uid)."""
+        at = self.model.row_of(uid)
+        row = self.model.result_row(at) if at is not None else None
+        reference = f"n° {row.number_text()}" if row is not None else uid
+        return reference, row.analyse if row is not None and row.analyse else f"Question {reference}"
+
     def export_choices(self) -> list[ExportChoice]:
         """What can be exported now: the question shown, the results selected, all the results."""
         choices: list[ExportChoice] = []
         if self.current_uid is not None:
-            at = self.model.row_of(self.current_uid)
-            row = self.model.result_row(at) if at is not None else None
-            reference = f"n° {row.number_text()}" if row is not None else self.current_uid
-            heading = row.analyse if row is not None and row.analyse else f"Question {reference}"
+            reference, heading = self._reference_and_heading(self.current_uid)
             choices.append(
                 ExportChoice(
                     f"La question affichée ({reference})",
@@ -989,14 +993,12 @@ class MainWindow(QMainWindow):
         uid = self.current_uid
         if uid is None:
             return
-        at = self.model.row_of(uid)
-        row = self.model.result_row(at) if at is not None else None
-        reference = f"n° {row.number_text()}" if row is not None else uid
+        reference, heading = self._reference_and_heading(uid)
         pane = "de la question" if request.pane == "question" else "de la réponse"
         choice = ExportChoice(
             f"Le passage choisi {pane} ({reference})",
             (uid,),
-            row.analyse if row is not None and row.analyse else f"Question {reference}",
+            heading,
             f"Extrait {pane} {reference}",
             selection=Selection(uid, request.pane, request.start, request.end),
         )

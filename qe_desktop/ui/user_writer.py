@@ -28,7 +28,7 @@ from PySide6.QtGui import QUndoCommand
 
 from qe_desktop.annotations import backup
 from qe_desktop.annotations.edits import Edit
-from qe_desktop.annotations.store import MergeReport, UserStore, UserStoreError
+from qe_desktop.annotations.store import UserStore, UserStoreError
 from qe_desktop.annotations.webannotation import import_file
 from qe_desktop.folder import open_folder
 from qe_desktop.jobs import CancelFn, ProgressFn
@@ -68,8 +68,6 @@ class UserWork:
         self._corpus: CorpusStore | None = None
         #: Per undo command: the edit that undoes its last application.
         self._inverses: dict[int, Edit] = {}
-        #: The last import report of an annotation file (for the window to show in full).
-        self.last_merge: MergeReport | None = None
 
     # -- what the window sees --
 
@@ -146,15 +144,9 @@ class UserWork:
         self._inverses[key] = applied.inverse
         return Changes(user=applied.changes)
 
-    def forget(self, keys: Sequence[int], progress: ProgressFn, cancelled: CancelFn) -> Changes:
-        for key in keys:
-            self._inverses.pop(key, None)
-        return Changes()
-
     def merge_file(self, path: Path, progress: ProgressFn, cancelled: CancelFn) -> Changes:
         """Import a W3C Web Annotation (JSON-LD) file: all of it in one transaction, or nothing."""
         report = import_file(self._store(), path)
-        self.last_merge = report
         placed = self._reanchor(None)
         changes = report.changes
         changed = UserChanges(
@@ -213,10 +205,6 @@ class UserWriter(Writer):
 
     def flip(self, key: int) -> None:
         self.submit(WriteRequest("user-edit", lambda p, c: self.work.flip(key, p, c), None))
-
-    def forget(self, keys: Sequence[int]) -> None:
-        kept = tuple(keys)
-        self.submit(WriteRequest("user-forget", lambda p, c: self.work.forget(kept, p, c), None))
 
     def reanchor(self, uids: Sequence[str] | None = None) -> None:
         wanted = None if uids is None else tuple(uids)
