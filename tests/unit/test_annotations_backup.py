@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -154,13 +153,18 @@ def test_a_copy_that_cannot_be_written_is_said_in_french(paths: DataPaths) -> No
             user.backup_now()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes everywhere")
 def test_a_read_only_user_database_reads(paths: DataPaths, corpus: CorpusStore) -> None:
+    """Opened read-only, in a folder made read-only (which root still writes: then the read-only
+    connection alone is what is tested), the database reads and nothing is written."""
     kept = annotate(paths, corpus, "lisible")
     checkpoint(paths.user_db)
+    before = paths.user_db.read_bytes()
     paths.root.chmod(0o555)
     try:
         with UserStore.open(paths, readonly=True) as user:
             assert user.annotation(kept) is not None
+            with pytest.raises(UserStoreError):
+                user.apply(PutDossier(user.new_dossier("Refusé")))
     finally:
         paths.root.chmod(0o755)
+    assert paths.user_db.read_bytes() == before
