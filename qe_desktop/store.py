@@ -27,7 +27,7 @@ from qe_desktop.model import FIELD_LABELS, QUESTION_FIELDS, RECORD_KEYS, Actor, 
 from qe_desktop.paths import DataPaths
 from qe_desktop.references import parse_reference
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Columns of the questions table, in order (the Question fields but the raw source).
 QUESTION_COLUMNS: tuple[str, ...] = tuple(f for f in QUESTION_FIELDS if f != "source_raw")
@@ -327,11 +327,23 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_5(db: sqlite_utils.Database) -> None:
+    # The statistics read written questions only (WHERE type = 'QE', and the uids of the others):
+    # an index without the type made SQLite walk every row, texts included (1.4 s instead of
+    # about 0.3 s at 133,000 questions).  The type first, then the columns read, all covered.
+    db.execute("DROP INDEX IF EXISTS questions_stats")
+    db.execute(
+        "CREATE INDEX questions_stats ON questions(type, uid, ministry_answering, rubrique, "
+        "question_date, answer_date, status)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _migrate_1,
     _migrate_2,
     _migrate_3,
     _migrate_4,
+    _migrate_5,
 )
 
 
