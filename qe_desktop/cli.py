@@ -165,6 +165,10 @@ def echo_json(record: Any) -> None:
     print(_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text))
 
 
+#: The forms of a question reference every command accepts (its help).
+REF_HELP = "QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
+
+
 def _argv_text(value: str) -> str:
     """Text from the command line, encodable: bytes that were not UTF-8 become U+FFFD."""
     return without_lone_surrogates(value)[0]
@@ -499,9 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("show", parents=[common], help="affiche une question")
-    p.add_argument(
-        "ref", type=_argv_text, metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
-    )
+    p.add_argument("ref", type=_argv_text, metavar="REF", help=REF_HELP)
     p.add_argument("--json", action="store_true", help="la fiche en JSON")
     p.set_defaults(func=cmd_show)
 
@@ -734,9 +736,7 @@ def _add_search_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("similar", parents=[common], help="les questions les plus proches d'une question")
-    p.add_argument(
-        "ref", type=_argv_text, metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
-    )
+    p.add_argument("ref", type=_argv_text, metavar="REF", help=REF_HELP)
     p.add_argument("--limit", type=int, default=10, metavar="N", help="nombre de questions (10)")
     p.add_argument("--json", action="store_true", help="résultats en JSON")
     p.set_defaults(func=cmd_similar)
@@ -1092,7 +1092,6 @@ def cmd_dossier_show(args: argparse.Namespace) -> int:
 
 
 def _add_annotation_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    ref_help = "QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
     p = sub.add_parser(
         "annotations",
         parents=[common],
@@ -1150,7 +1149,7 @@ def _add_annotation_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         help="surligne un passage ou annote une question",
         description="Surligne un passage (--pane et --quote) ou met une note sur toute la question (--note seul).",
     )
-    a.add_argument("ref", type=_argv_text, metavar="REF", help=ref_help)
+    a.add_argument("ref", type=_argv_text, metavar="REF", help=REF_HELP)
     a.add_argument(
         "--pane", choices=("question", "reponse"), help="le texte où est le passage : question ou reponse"
     )
@@ -1227,11 +1226,11 @@ def _add_annotation_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     d.set_defaults(func=cmd_dossier_create)
     d = actions.add_parser("add", parents=[common], help="ajoute des questions à la fin d'un dossier")
     d.add_argument("nom", type=_argv_text, metavar="NOM", help="le dossier")
-    d.add_argument("refs", type=_argv_text, nargs="+", metavar="REF", help=ref_help)
+    d.add_argument("refs", type=_argv_text, nargs="+", metavar="REF", help=REF_HELP)
     d.set_defaults(func=cmd_dossier_add)
     d = actions.add_parser("remove", parents=[common], help="retire des questions d'un dossier")
     d.add_argument("nom", type=_argv_text, metavar="NOM", help="le dossier")
-    d.add_argument("refs", type=_argv_text, nargs="+", metavar="REF", help=ref_help)
+    d.add_argument("refs", type=_argv_text, nargs="+", metavar="REF", help=REF_HELP)
     d.set_defaults(func=cmd_dossier_remove)
     d = actions.add_parser("list", parents=[common], help="liste les dossiers")
     d.add_argument("--json", action="store_true", help="en JSON")
@@ -1572,9 +1571,7 @@ def _add_suivi_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="les questions qui ont reçu la même réponse qu'une question",
     )
-    p.add_argument(
-        "ref", type=_argv_text, metavar="REF", help="QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851"
-    )
+    p.add_argument("ref", type=_argv_text, metavar="REF", help=REF_HELP)
     p.add_argument("--json", action="store_true", help="en JSON")
     p.set_defaults(func=cmd_same_answers)
 
@@ -1723,7 +1720,7 @@ def _add_export_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         type=_argv_text,
         nargs="*",
         metavar="REF",
-        help="des questions (QANR5L13QE101851, 13-101851QE, 13-101851 ou 101851), dans cet ordre",
+        help=f"des questions ({REF_HELP}), dans cet ordre",
     )
     p.add_argument(
         "--dossier", type=_argv_text, metavar="NOM", help="les questions d'un dossier, dans son ordre"
