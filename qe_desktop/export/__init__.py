@@ -77,6 +77,15 @@ def write(
     return write_whole(target, lambda partial: writer(document, partial, progress, cancelled))
 
 
+def _new_file_mode() -> int:
+    umask = os.umask(0o022)  # read once, at import: os.umask can only be read by setting it
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_NEW_FILE_MODE = _new_file_mode()
+
+
 def write_whole(target: Path, fill: Callable[[Path], None]) -> Path:
     """Make ``target`` with ``fill`` (given a temporary path beside it), whole or not at all.
 
@@ -98,6 +107,9 @@ def write_whole(target: Path, fill: Callable[[Path], None]) -> Path:
     partial = Path(name)
     try:
         fill(partial)
+        # mkstemp makes the file readable by its owner only: an export is a document to share,
+        # made with the permissions any new file of the user gets.
+        os.chmod(partial, _NEW_FILE_MODE)
         os.replace(partial, target)
     except OSError as exc:
         raise ExportError(f"Écriture de « {target} » impossible ({exc.strerror or exc}).") from exc

@@ -22,10 +22,18 @@ from datetime import date
 from itertools import pairwise
 
 from qe_desktop.annotations.store import UserStore
-from qe_desktop.dates import format_date_fr
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
 from qe_desktop.model import ColourMeaning, PlacedAnnotation, Question
-from qe_desktop.render import HIGHLIGHT_COLOURS, KeyDatum, citation, key_data, official_url, paragraphs, title
+from qe_desktop.render import (
+    HIGHLIGHT_COLOURS,
+    KeyDatum,
+    citation,
+    jo_reference,
+    key_data,
+    official_url,
+    paragraphs,
+    title,
+)
 from qe_desktop.store import CorpusStore
 
 #: The highlight colours as printed: the reader's own, so that a passage highlighted green on
@@ -113,12 +121,18 @@ class ExportQuestion:
 
     @property
     def answer_meta(self) -> str:
-        q = self.question
-        if not q.answer_date:
-            return ""
-        return f"Publiée au JO du {format_date_fr(q.answer_date)}" + (
-            f", page {q.answer_page}" if q.answer_page else ""
-        )
+        reference = jo_reference(self.question.answer_date, self.question.answer_page)
+        return f"Publiée au JO du {reference}" if reference else ""
+
+    #: What every format prints where the corpus has no question text.
+    MISSING_QUESTION = "Texte de la question non disponible dans le corpus."
+
+    @property
+    def missing_answer(self) -> str:
+        """What every format prints where there is no answer text: none published, or not in the corpus."""
+        if self.question.status != "answered":
+            return "Pas de réponse publiée."
+        return "Texte de la réponse non disponible dans le corpus."
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ def _question(item: ExportQuestion, document: ExportDocument, meanings: dict[int
             lines += [_block(block, meanings, options.highlights), ""]
     elif not options.excerpts_only:
         lines += ["### Question", ""]
-        for block in item.question_blocks or (Block(runs=(Run("Texte de la question non disponible."),)),):
+        for block in item.question_blocks or (Block(runs=(Run(item.MISSING_QUESTION),)),):
             lines += [_block(block, meanings, options.highlights), ""]
         if options.answer:
             lines += ["### Réponse", ""]
@@ -89,7 +89,7 @@ def _question(item: ExportQuestion, document: ExportDocument, meanings: dict[int
             for block in item.answer_blocks:
                 lines += [_block(block, meanings, options.highlights), ""]
             if not item.answer_blocks:
-                lines += ["_Pas de réponse publiée._" if item.question.status != "answered" else "", ""]
+                lines += [f"_{item.missing_answer}_", ""]
     if item.url:
         lines += [f"Page officielle : <{item.url}>", ""]
     whole = [n for n in item.notes if n.quote is None and not n.orphan]

@@ -333,7 +333,7 @@ class _Writer:
         elif not options.excerpts_only:
             self.heading2("Question")
             if not item.question_blocks:
-                self.para(self.styles.body, "Texte de la question non disponible.")
+                self.para(self.styles.body, item.MISSING_QUESTION)
             for block in item.question_blocks:
                 self.block(block)
             if options.answer:
@@ -341,7 +341,7 @@ class _Writer:
                 if item.answer_meta:
                     self.para(self.styles.citation, item.answer_meta)
                 if not item.answer_blocks:
-                    self.para(self.styles.body, "Pas de réponse publiée.")
+                    self.para(self.styles.body, item.missing_answer)
                 for block in item.answer_blocks:
                     self.block(block)
         orphans = [n for n in item.notes if n.orphan]

@@ -492,7 +492,6 @@ def _pane(label: str) -> list[Flowable]:
 def _question(item: ExportQuestion, index: int, document: ExportDocument) -> list[Flowable]:
     s = styles()
     options = document.options
-    q = item.question
     story: list[Flowable] = [
         _Heading(_esc(item.heading), s["heading"], f"q{index}", _shorten(item.heading, 120)),
         Paragraph(_esc(item.title), s["title"]),
@@ -508,7 +507,7 @@ def _question(item: ExportQuestion, index: int, document: ExportDocument) -> lis
         if item.question_blocks:
             story += [_block(b, options.highlights) for b in item.question_blocks]
         else:
-            story.append(Paragraph("Texte de la question non disponible dans le corpus.", s["missing"]))
+            story.append(Paragraph(item.MISSING_QUESTION, s["missing"]))
         if options.answer:
             story += _pane("Réponse")
             if item.answer_meta:
@@ -516,12 +515,7 @@ def _question(item: ExportQuestion, index: int, document: ExportDocument) -> lis
             if item.answer_blocks:
                 story += [_block(b, options.highlights) for b in item.answer_blocks]
             else:
-                missing = (
-                    "Pas de réponse publiée."
-                    if q.status != "answered"
-                    else "Texte de la réponse non disponible."
-                )
-                story.append(Paragraph(missing, s["missing"]))
+                story.append(Paragraph(item.missing_answer, s["missing"]))
     if item.notes:
         story += _pane("Notes")
         story += [_note(n) for n in item.notes]

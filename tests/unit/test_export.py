@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -17,7 +18,7 @@ from pypdf import PdfReader
 
 from qe_desktop.annotations.edits import PutAnnotation, new_annotation
 from qe_desktop.annotations.store import UserStore
-from qe_desktop.export import check_target, write
+from qe_desktop.export import check_target, write, write_whole
 from qe_desktop.export.content import ExportDocument, ExportError, ExportOptions, build
 from qe_desktop.jobs import Cancelled
 from qe_desktop.model import Question
@@ -183,15 +184,21 @@ def test_csv(made: Fixture, tmp_path: Path) -> None:
 
 
 def test_csv_never_writes_a_formula(made: Fixture, tmp_path: Path) -> None:
-    q = made.questions[1]
-    text = q.question_text or ""
-    made.user.apply(PutAnnotation(new_annotation(q, None, note='=HYPERLINK("http://x")')))
-    made.user.apply(PutAnnotation(new_annotation(q, "question", 0, min(10, len(text)))))
+    # Values that a spreadsheet would run, each at the start of its cell.
+    q = dataclasses.replace(
+        made.questions[1], analyse='=HYPERLINK("http://x")', rubrique="+1", group="-2", author="@moi"
+    )
+    made.corpus.upsert_questions([q])
     out = write(_document(made, notes=True), "csv", tmp_path / "f.csv")
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    second = dict(zip(rows[0], rows[2], strict=True))
+    assert second["Analyse"] == '\'=HYPERLINK("http://x")'
+    assert second["Rubrique"] == "'+1"
+    assert second["Auteur"].startswith("'@moi")
+    assert second["Groupe"].startswith("'-2")
     for row in rows[1:]:
         for cell in row:
-            assert not cell.startswith(("=", "+", "@")), cell
+            assert not cell.startswith(("=", "+", "-", "@")), cell
 
 
 def test_unknown_question_is_named(made: Fixture) -> None:
@@ -265,3 +272,28 @@ def test_a_paragraph_with_highlights_splits_within_the_page(case: int) -> None:
     assert bare("".join(p.getPlainText() for p in parts)) == bare(
         Paragraph(found["markup"], style).getPlainText()
     )
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_export_gets_the_permissions_of_any_new_file(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    out = write_whole(tmp_path / "dossier.csv", lambda partial: partial.write_text("x", encoding="utf-8"))
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's 0600: a file to share
+
+
+def test_an_answer_missing_from_the_corpus_is_not_said_unpublished(made: Fixture, tmp_path: Path) -> None:
+    answered = made.questions[1]
+    assert answered.status == "answered"
+    made.corpus.upsert_questions([dataclasses.replace(answered, answer_text=None)])
+    document = _document(made)
+    said = "Texte de la réponse non disponible dans le corpus."
+    assert said in write(document, "md", tmp_path / "d.md").read_text(encoding="utf-8")
+    with zipfile.ZipFile(write(document, "odt", tmp_path / "d.odt")) as z:
+        odt_text = "".join(ElementTree.fromstring(z.read("content.xml")).itertext())
+    assert said in odt_text
+    assert "Pas de réponse publiée" not in odt_text
+    pdf_text = "".join(
+        page.extract_text() for page in PdfReader(write(document, "pdf", tmp_path / "d.pdf")).pages
+    )
+    assert said in " ".join(pdf_text.split())
