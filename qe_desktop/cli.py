@@ -1473,8 +1473,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_same_answers(args: argparse.Namespace) -> int:
     with _reading(args) as (_, _, store):
         question = _resolve_one(store, args.ref)
-        others = store.facts(duplicates_of(store, question.uid))
-        ordered = [others[u] for u in duplicates_of(store, question.uid) if u in others]
+        same = duplicates_of(store, question.uid)
+        others = store.facts(same)
+        ordered = [others[u] for u in same if u in others]
     if args.json:
         echo_json(
             {
@@ -1483,7 +1484,7 @@ def cmd_same_answers(args: argparse.Namespace) -> int:
                 "questions": [
                     {
                         "uid": f.uid,
-                        "reference": f"{f.legislature}-{f.number}{f.type}",
+                        "reference": f.reference,
                         "question_date": f.question_date,
                         "answer_date": f.answer_date,
                         "ministry": f.ministry_answering,
@@ -1494,14 +1495,14 @@ def cmd_same_answers(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    ref = f"{question.legislature}-{question.number}{question.type}"
+    ref = question.reference
     if not ordered:
         echo(f"{ref} : aucune autre question n'a reçu la même réponse.")
         return 0
     n = len(ordered)
     echo(f"{ref} : même réponse que {n} autre{'s' if n > 1 else ''} question{'s' if n > 1 else ''}.")
     for f in ordered:
-        parts = [f"{f.legislature}-{f.number}{f.type}"]
+        parts = [f.reference]
         if f.question_date:
             parts.append(format_date_fr(f.question_date))
         if f.analyse:

@@ -173,6 +173,11 @@ class QuestionFacts:
     imported_at: float
     updated_at: float
 
+    @property
+    def reference(self) -> str:
+        """``13-101851QE``, as :attr:`Question.reference` (the uid when the number is unknown)."""
+        return f"{self.legislature}-{self.number}{self.type}" if self.number is not None else self.uid
+
 
 _FACT_COLUMNS = (
     "uid",

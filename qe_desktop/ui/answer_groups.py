@@ -27,6 +27,7 @@ from qe_desktop.paths import DataPaths
 from qe_desktop.search.index import SearchIndex
 from qe_desktop.store import QuestionFacts
 from qe_desktop.suivi.duplicates import AnswerGroup, grouped_answers
+from qe_desktop.ui.reader import SameAnswer
 from qe_desktop.ui.workers import Job, ReadConnections, user_message
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 #: Groups shown at most (the most shared first); the line above says when there are more.
 MAX_GROUPS = 2000
 UID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: What a column sorts by: the ISO date of « Réponse du », the number of « Questions », else the text.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +88,21 @@ class GroupJobs(QObject):
         self.connections.close_all()
 
 
+def _text_cell(text: str | None) -> QStandardItem:
+    item = QStandardItem(text or "")
+    item.setData(text or "", SORT_ROLE)
+    return item
+
+
+def _date_cell(iso: str | None) -> QStandardItem:
+    """The date in French, sorted by its ISO form (« 1er mars 2024 » after « 12 décembre 2023 »)."""
+    item = QStandardItem(format_date_fr(iso) if iso else "")
+    item.setData(iso or "", SORT_ROLE)
+    return item
+
+
 def _question_text(f: QuestionFacts) -> str:
-    number = f"{f.legislature}-{f.number}{f.type}" if f.number is not None else f.uid
-    date = format_date_fr(f.question_date) if f.question_date else ""
-    return " — ".join(p for p in (f"n°\u00a0{number}", date, f.analyse or "") if p)
+    return SameAnswer.from_facts(f).text()
 
 
 class GroupedResultsView(QWidget):
@@ -106,6 +120,7 @@ class GroupedResultsView(QWidget):
         self.info.setContentsMargins(6, 3, 6, 3)
         self.model = QStandardItemModel(self)
         self.model.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.model.setSortRole(SORT_ROLE)
         self.tree = QTreeView()
         self.tree.setObjectName("answer_groups_tree")
         self.tree.setModel(self.model)
@@ -162,18 +177,17 @@ class GroupedResultsView(QWidget):
                 f"{len(group.uids)} questions de la recherche, {group.in_corpus} dans tout le corpus"
             )
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            ministry = QStandardItem(group.ministry or "")
-            answered = QStandardItem(format_date_fr(group.answer_date) if group.answer_date else "")
-            answered.setData(group.answer_date or "", Qt.ItemDataRole.UserRole + 2)
+            title.setData(title.text(), SORT_ROLE)
+            count.setData(len(group.uids), SORT_ROLE)
             for uid in group.uids:
                 f = found.facts.get(uid)
                 child = QStandardItem(_question_text(f) if f is not None else uid)
                 child.setData(uid, UID_ROLE)
+                child.setData(child.text(), SORT_ROLE)
                 child.setToolTip(child.text())
-                cells = [child, QStandardItem(), QStandardItem(f.ministry_answering or "" if f else "")]
-                cells.append(QStandardItem(format_date_fr(f.answer_date) if f and f.answer_date else ""))
-                title.appendRow(cells)
-            root.appendRow([title, count, ministry, answered])
+                cells = [child, QStandardItem(), _text_cell(f.ministry_answering if f else None)]
+                title.appendRow([*cells, _date_cell(f.answer_date if f else None)])
+            root.appendRow([title, count, _text_cell(group.ministry), _date_cell(group.answer_date)])
 
     def group_titles(self) -> list[str]:
         return [self.model.item(r, 0).text() for r in range(self.model.rowCount())]

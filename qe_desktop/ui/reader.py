@@ -74,6 +74,7 @@ from qe_desktop.render import (
     match_pieces,
     stylesheet,
 )
+from qe_desktop.store import QuestionFacts
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,10 @@ class SameAnswer:
     question_date: str | None
     ministry: str | None
     analyse: str | None
+
+    @classmethod
+    def from_facts(cls, f: QuestionFacts) -> SameAnswer:
+        return cls(f.uid, f.reference, f.question_date, f.ministry_answering, f.analyse)
 
     def text(self) -> str:
         parts = [f"n°\u00a0{self.reference}"]

@@ -649,17 +649,7 @@ def same_answer(store: CorpusStore, uid: str) -> tuple[SameAnswer, ...]:
     if not others:
         return ()
     facts = store.facts(others)
-    return tuple(
-        SameAnswer(
-            f.uid,
-            f"{f.legislature}-{f.number}{f.type}",
-            f.question_date,
-            f.ministry_answering,
-            f.analyse,
-        )
-        for u in others
-        if (f := facts.get(u)) is not None
-    )
+    return tuple(SameAnswer.from_facts(f) for u in others if (f := facts.get(u)) is not None)
 
 
 def render_shown(

@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from qe_desktop.suivi.duplicates import AnswerGroup
+from qe_desktop.ui.answer_groups import GroupedResultsView, GroupsFound
 from qe_desktop.ui.main_window import MainWindow
 
 from conftest import write_official_questions
@@ -96,3 +98,24 @@ def test_results_grouped_by_identical_answer(qtbot: QtBot, window: MainWindow, t
 
     window.act_group_answers.trigger()
     assert window.results_stack.currentWidget() is window.table
+
+
+def test_grouped_answers_sort_by_date_and_count_not_by_their_text(qtbot: QtBot) -> None:
+    view = GroupedResultsView()
+    qtbot.addWidget(view)
+    dates = ("2023-12-12", "2024-03-01", "2024-02-05")  # « 12 décembre », « 1er mars », « 5 février »
+    groups = tuple(
+        AnswerGroup(
+            f"g{i}", tuple(f"QANR5L16QE{i}{j}" for j in range(n)), n, f"réponse {i}", "Intérieur", day
+        )
+        for i, (day, n) in enumerate(zip(dates, (2, 10, 3), strict=True))
+    )
+    view.show_found(GroupsFound(token=1, total=15, groups=groups))
+    view.tree.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert [view.model.item(r, 3).text() for r in range(3)] == [
+        "12 décembre 2023",
+        "5 février 2024",
+        "1er mars 2024",
+    ]
+    view.tree.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    assert [view.model.item(r, 1).data(Qt.ItemDataRole.DisplayRole) for r in range(3)] == [10, 3, 2]
