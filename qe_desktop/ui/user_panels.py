@@ -268,11 +268,7 @@ class UserPanels(QObject):
         aid, self.pending_scroll = self.pending_scroll, None
         if aid is None:
             return
-        # Reader.scroll_to_annotation comes with the reader's highlights (drawn by the reader's
-        # side of issue 10); until it is there the question opens at its top.
-        scroll = getattr(self.window.reader, "scroll_to_annotation", None)
-        if scroll is not None:
-            scroll(aid)
+        self.window.reader.scroll_to_annotation(aid)
 
     def on_window_annotation_selected(self, annotation_id: str) -> None:
         """A highlight clicked in the reader: its row in the panel (the panel shown)."""

@@ -52,10 +52,6 @@ class UserState:
     #: Why nothing can be saved (French): a read-only data folder, a database that cannot open.
     readonly_reason: str | None
     colours: tuple[ColourMeaning, ...]
-    #: How many annotations it holds.
-    count: int
-    #: Grows with every committed edit (a view that read at this revision is up to date).
-    revision: int
 
 
 class UserWork:
@@ -74,8 +70,8 @@ class UserWork:
     def state(self) -> UserState:
         store = self.store
         if store is None:
-            return UserState(False, self.readonly_reason, (), 0, 0)
-        return UserState(True, self.readonly_reason, store.colours(), store.count(), store.revision())
+            return UserState(False, self.readonly_reason, ())
+        return UserState(True, self.readonly_reason, store.colours())
 
     def _store(self) -> UserStore:
         if self.store is None:
@@ -105,7 +101,6 @@ class UserWork:
         readonly = not access.writable
         if readonly and not self.paths.user_db.exists():
             # Nothing to show, and nothing can be written: said once, no empty database created.
-            self.readonly_reason = access.readonly_reason
             return Changes()
         self.store = UserStore.open(self.paths, readonly=readonly)
         notices = (self.store.notice,) if self.store.notice else ()
@@ -148,17 +143,7 @@ class UserWork:
         """Import a W3C Web Annotation (JSON-LD) file: all of it in one transaction, or nothing."""
         report = import_file(self._store(), path)
         placed = self._reanchor(None)
-        changes = report.changes
-        changed = UserChanges(
-            annotations_added=changes.annotations_added,
-            annotations_updated=tuple(
-                dict.fromkeys(changes.annotations_updated + placed.annotations_updated)
-            ),
-            questions=tuple(dict.fromkeys(changes.questions + placed.questions)),
-            dossiers_changed=changes.dossiers_changed,
-            colours_changed=changes.colours_changed,
-        )
-        return Changes(notices=tuple(report.lines()), user=changed)
+        return Changes(notices=tuple(report.lines()), user=report.changes.merged(placed))
 
     def backup(self, progress: ProgressFn, cancelled: CancelFn) -> Changes:
         """A copy of the database when an hour of work has passed since the last one."""

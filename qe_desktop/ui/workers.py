@@ -41,6 +41,7 @@ from qe_desktop.annotations.store import UserStore, UserStoreError
 from qe_desktop.corpus import import_and_index, import_sample
 from qe_desktop.folder import DataFolderError, Holder, WriterLock, lost_corpus, open_folder, remember_import
 from qe_desktop.jobs import CancelFn, Cancelled, Operation, ProgressFn
+from qe_desktop.logfile import UNEXPECTED, log_path
 from qe_desktop.model import Changes, PlacedAnnotation, Question, SearchRequest, SearchResult
 from qe_desktop.paths import DataPaths
 from qe_desktop.render import (
@@ -80,10 +81,8 @@ def user_message(exc: BaseException, paths: DataPaths) -> str:
             return f"Erreur de fichier : {exc.strerror or exc} ({exc.filename or ''})".replace(" ()", "")
         return str(exc)
     log.error("Erreur inattendue", exc_info=(type(exc), exc, exc.__traceback__))
-    return (
-        "Une erreur inattendue s'est produite. Le détail technique est enregistré dans le journal : "
-        f"{paths.log_file}"
-    )
+    # The log the traceback went to (in the temporary folder when the data folder is read-only).
+    return f"{UNEXPECTED}{log_path() or paths.log_file}"
 
 
 # -- payloads ---------------------------------------------------------------------
@@ -562,16 +561,27 @@ class ReadConnections:
                 self._by_thread[ident] = store
         return store
 
-    def user(self) -> UserStore:
-        """This thread's read-only connection to the user's database (sees each commit: WAL)."""
+    def user(self) -> UserStore | None:
+        """This thread's read-only connection to the user's database (sees each commit: WAL).
+
+        None when there is none yet (or it is being created: looked for again next time), or
+        when it cannot be read (logged; the user's writer says what is wrong with it): the
+        searches and the questions are shown without the user's work, never refused for it.
+        """
         ident = threading.get_ident()
         with self._lock:
             store = self._users.get(ident)
         if store is None:
-            store = UserStore(self.paths.user_db, readonly=True)
+            if not self.paths.user_db.exists():
+                return None
+            try:
+                store = UserStore(self.paths.user_db, readonly=True)
+            except UserStoreError as exc:
+                log.warning("Base des annotations illisible : %s", exc)
+                return None
             if not is_on_disk(store):
-                # No database yet (or not migrated yet): read as empty now, look again next time.
-                return store
+                store.close()
+                return None
             with self._lock:
                 self._users[ident] = store
         return store
@@ -674,9 +684,9 @@ def render_shown(
     )
 
 
-def with_marks(rows: tuple[ResultRow, ...], user: UserStore) -> tuple[ResultRow, ...]:
+def with_marks(rows: tuple[ResultRow, ...], user: UserStore | None) -> tuple[ResultRow, ...]:
     """The rows with their annotations and dossiers (what the results list shows of the user's work)."""
-    if not rows:
+    if not rows or user is None:
         return rows
     try:
         marks = user.marks([r.uid for r in rows])
@@ -753,12 +763,7 @@ class ReadJobs(QObject):
                 return
             try:
                 connections = self.connections
-                try:
-                    user: UserStore | None = connections.user()
-                except UserStoreError as exc:
-                    log.warning("Base des annotations illisible : %s", exc)
-                    user = None
-                shown = shown_question(connections.store(), uid, query, today, user)
+                shown = shown_question(connections.store(), uid, query, today, connections.user())
                 error = None if shown is not None else f"Question introuvable dans la base : {uid}"
                 self.question_loaded.emit(QuestionLoaded(token, uid, shown, error))
             except Exception as exc:

@@ -249,7 +249,10 @@ def test_dossier_created_and_filled_from_two_selected_results(
     assert list(dossier.items) == wanted
     items = panels.dossiers.items_model
     assert items.rowCount() == 2
-    assert items.index(0, items.COL_REFERENCE).data().startswith("QE n° ") or items.index(0, 0).data()
+    assert list(items.uids) == wanted
+    for row, uid in enumerate(wanted):
+        number = uid[uid.rindex("Q") + 2 :]  # QANR5L16QG441: 441
+        assert f" n° {number} · " in items.index(row, items.COL_REFERENCE).data()
     assert panels.dossiers.title.text().startswith("Santé publique — 2 questions")
     # The results already in it: the menu says so.
     sub = panels.results_menu().findChild(QMenu, "add_to_dossier_menu")

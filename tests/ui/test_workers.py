@@ -16,12 +16,21 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from qe_desktop.annotations.store import UserStore
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn
 from qe_desktop.model import Changes
 from qe_desktop.paths import DataPaths
 from qe_desktop.store import StoreError
 from qe_desktop.ui.app import configure_logging
-from qe_desktop.ui.workers import OperationDone, Progress, Writer, WriteRequest
+from qe_desktop.ui.results_model import ResultRow
+from qe_desktop.ui.workers import (
+    OperationDone,
+    Progress,
+    ReadConnections,
+    Writer,
+    WriteRequest,
+    with_marks,
+)
 
 TIMEOUT = 10_000
 
@@ -200,3 +209,18 @@ def test_operations_of_one_writer_run_one_at_a_time_in_order(qtbot: QtBot, notes
         notes.submit(step(name))
     qtbot.waitUntil(lambda: len(finished) == 3, timeout=TIMEOUT)
     assert finished == [("a", None), ("b", None), ("c", None)]
+
+
+def test_an_unreadable_user_database_leaves_searches_and_questions_without_marks(paths: DataPaths) -> None:
+    connections = ReadConnections(paths)
+    assert connections.user() is None  # none yet
+    UserStore.open(paths).close()
+    conn = sqlite3.connect(paths.user_db)
+    conn.execute("PRAGMA user_version = 999")  # written by a later version
+    conn.close()
+    assert connections.user() is None
+    rows = (
+        ResultRow("QANR5L13QE1", 13, "QE", 1, "2011-03-08", None, None, None, "x", None, "pending", None),
+    )
+    assert with_marks(rows, connections.user()) == rows
+    connections.close_all()
