@@ -680,16 +680,12 @@ class SearchIndex:
         def work(snap: _Snapshot) -> tuple[_Snapshot, list[tuple[int, float | None]], int, dict[str, Any]]:
             table = snap.table
             matcher = snap.matcher
-            query = self._with_annotations(parsed.query, table, warnings)
-            pinned = self._pinned_docs(matcher, table, parsed)
-            matched = matcher.all_docs() if query is None else matcher.docs(query)
-            warnings.extend(_capped_patterns(matcher, query))
-            docset = matched.union(pinned) if pinned else matched
+            query, pinned, docset = self._found(snap, parsed, warnings)
             annotated_docs = None if annotated is None else _docnums(table, annotated)
             if annotated_docs is not None and wanted_annotated is not None:
                 # The other facets count what the « Annotées » filter keeps; it counts what they keep.
-                unfiltered, _ = table.filter_and_count(docset, filters)
-                docset = frozenset(d for d in docset if (d in annotated_docs) == wanted_annotated)
+                unfiltered = table.filter_docs(docset, filters) if filters else docset
+                docset = _annotated_only(docset, annotated_docs, wanted_annotated)
                 final, facets = table.filter_and_count(docset, filters)
                 facets[ANNOTATED_FILTER] = _annotated_counts(unfiltered, annotated_docs)
             else:
@@ -748,14 +744,9 @@ class SearchIndex:
 
         def work(snap: _Snapshot) -> list[str]:
             table = snap.table
-            matcher = snap.matcher
-            query = self._with_annotations(parsed.query, table, warnings)
-            pinned = self._pinned_docs(matcher, table, parsed)
-            matched = matcher.all_docs() if query is None else matcher.docs(query)
-            docset = matched.union(pinned) if pinned else matched
+            _, _, docset = self._found(snap, parsed, warnings)
             if annotated is not None and wanted_annotated is not None:
-                annotated_docs = _docnums(table, annotated)
-                docset = frozenset(d for d in docset if (d in annotated_docs) == wanted_annotated)
+                docset = _annotated_only(docset, _docnums(table, annotated), wanted_annotated)
             final = table.filter_docs(docset, filters) if filters else docset
             uids = table.uids
             return [uids[d] for d in final]
@@ -812,6 +803,17 @@ class SearchIndex:
             return nodes.Docs(frozenset(_docnums(table, uids)))
 
         return nodes.replaced(query, resolve)
+
+    def _found(
+        self, snap: _Snapshot, parsed: ParsedQuery, warnings: list[str]
+    ) -> tuple[nodes.Node | None, list[int], frozenset[int]]:
+        """What a search and :meth:`matching_uids` both find: the query as matched (its ``note:``
+        criteria resolved), the documents a typed reference pins first, and every document found."""
+        query = self._with_annotations(parsed.query, snap.table, warnings)
+        pinned = self._pinned_docs(snap.matcher, snap.table, parsed)
+        matched = snap.matcher.all_docs() if query is None else snap.matcher.docs(query)
+        warnings.extend(_capped_patterns(snap.matcher, query))
+        return query, pinned, (matched.union(pinned) if pinned else matched)
 
     def _pinned_docs(self, matcher: Matcher, table: DocTable, parsed: ParsedQuery) -> list[int]:
         pinned: list[int] = []
@@ -950,9 +952,14 @@ def _docnums(table: DocTable, uids: Collection[str]) -> set[int]:
     return {d for d in found if d is not None}
 
 
+def _annotated_only(docs: frozenset[int], annotated: set[int], wanted: bool) -> frozenset[int]:
+    """The « Annotées » filter: the annotated documents of ``docs`` (``wanted``), or the others."""
+    return docs & annotated if wanted else docs - annotated
+
+
 def _annotated_counts(docs: Sequence[int] | frozenset[int], annotated: set[int]) -> list[tuple[str, int]]:
     """The « Annotées » facet: how many of ``docs`` are annotated, and how many are not."""
-    yes = sum(1 for d in docs if d in annotated)
+    yes = len(annotated.intersection(docs))
     return [("oui", yes), ("non", len(docs) - yes)]
 
 

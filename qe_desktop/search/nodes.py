@@ -145,12 +145,3 @@ def replaced(node: Node, replace: Callable[[Node], Node | None]) -> Node:
         return Not(replaced(node.part, replace))
     found = replace(node)
     return node if found is None else found
-
-
-def depth(node: Node) -> int:
-    """How deep a tree is (a leaf is 1)."""
-    if isinstance(node, (And, Or)):
-        return 1 + max((depth(p) for p in node.parts), default=0)
-    if isinstance(node, Not):
-        return 1 + depth(node.part)
-    return 1

@@ -738,6 +738,11 @@ PRIVATE_API: dict[str, str] = {
     "whoosh.codec.whoosh3.W3PostingsWriter._new_block": "af610818c72fef4e",
     "whoosh.codec.whoosh3.W3PostingsWriter.__init__": "5d56b3bc183246d3",
     "whoosh.codec.whoosh3.W3PostingsWriter.add_posting": "09bb36fe5125764d",
+    # _write_postings fills the writer's block state (_ids, _weights, _values, _maxweight,
+    # _minlength, _maxlength) that these start and finish, and reads the field writer's _postwriter.
+    "whoosh.codec.whoosh3.W3PostingsWriter.start_postings": "6ea6584b08d8b3c6",
+    "whoosh.codec.whoosh3.W3PostingsWriter.finish_postings": "d73a95bf811a6541",
+    "whoosh.codec.whoosh3.W3FieldWriter.start_field": "14b57944c4aeaee6",
     "whoosh.codec.whoosh3.W3FieldWriter.start_term": "ec3f34231ac58f19",
     "whoosh.codec.whoosh3.W3FieldWriter.finish_term": "ead26346d81433a0",
     "whoosh.codec.whoosh3.W3TermInfo.add_block": "e483f804944ee312",

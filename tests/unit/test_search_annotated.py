@@ -84,3 +84,22 @@ def test_without_the_users_database_the_criterion_is_said_to_be_ignored(tmp_path
             assert result.total == 0
             assert "Les annotations ne sont pas consultables ici : critère ignoré." in result.warnings
             assert "annotee" not in ix.search("").facets
+
+
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("", (("annotee", "oui"),)),
+        ("", (("annotee", "non"),)),
+        ("note:hopital", ()),
+        ("note:*", (("type", "QE"),)),
+    ],
+)
+def test_matching_uids_keeps_what_the_search_keeps(
+    index: SearchIndex, query: str, filters: tuple[tuple[str, str], ...]
+) -> None:
+    found = index.search(SearchRequest(query=query, filters=filters, limit=100_000))
+    assert sorted(index.matching_uids(SearchRequest(query=query, filters=filters))) == sorted(
+        h.uid for h in found.hits
+    )
+    assert found.total == len(found.hits) > 0

@@ -249,16 +249,14 @@ def test_never_raises(text: str) -> None:
 
 
 def searched_terms(query: object) -> int:
-    """How many terms a Whoosh query searches: each word of a phrase or proximity counts."""
+    """How many terms a query searches: each word of a phrase or proximity counts."""
     if query is None or query == nodes.Nothing():
         return 0
     assert isinstance(query, NODES)
     total = 0
     for leaf in nodes.leaves(query):
-        if isinstance(leaf, nodes.Phrase):
+        if isinstance(leaf, (nodes.Phrase, nodes.Near)):
             total += len(leaf.words)
-        elif hasattr(leaf, "qs"):  # SpanNear2
-            total += len(leaf.qs)
         else:
             total += 1
     return total
