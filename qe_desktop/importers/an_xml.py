@@ -36,10 +36,10 @@ from qe_desktop.importers.an_json import (
     question_from_json,
     question_url,
 )
-from qe_desktop.importers.clean import display_safe, number_too_long
+from qe_desktop.importers.clean import controls_note, display_safe, number_too_long
 from qe_desktop.importers.html_text import html_to_text, transcript_to_text
 from qe_desktop.importers.sources import Source, parse_stream_of
-from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection
+from qe_desktop.model import FIELD_LABELS, ParsedItem, Question, QuestionType, Rejection
 
 FORMAT = "an_xml"
 LABEL = "questions de l'Assemblée nationale (XML)"
@@ -142,7 +142,7 @@ def _last_attribution(root: Element) -> Element | None:
     return max(enumerate(orders), key=rank)[1]
 
 
-def _legacy_errata(root: Element) -> tuple[str, ...]:
+def _legacy_errata(root: Element, removed: list[str]) -> tuple[str, ...]:
     out: list[str] = []
     for tag, kind in (("ERRATUM_QUESTION", "question"), ("ERRATUM_REPONSE", "réponse")):
         for erratum in root.findall(tag):
@@ -153,7 +153,7 @@ def _legacy_errata(root: Element) -> tuple[str, ...]:
             page = _page(erratum, "PAGE_JO")
             if page:
                 text += f", page {page}"
-            body = html_to_text(_raw(erratum, "TEXTE_ERRATUM") or _raw(erratum, "TEXTE"))
+            body = html_to_text(_raw(erratum, "TEXTE_ERRATUM") or _raw(erratum, "TEXTE"), removed)
             if body:
                 text += f" : {body}"
             out.append(text)
@@ -189,9 +189,14 @@ def question_from_legacy(root: Element, source_name: str, source_raw: str) -> Qu
 
     deposit = next((d for d in root.findall("DEPOT") if d.find("DATE_JO") is not None), None)
     text_deposit = next((d for d in root.findall("DEPOT") if d.find("TEXTE_DEPOT") is not None), None)
-    question_text = html_to_text(_raw(text_deposit, "TEXTE_DEPOT")) or None
+    # The HTML conversion takes control characters out (XML 1.0 allows DEL and the C1 range):
+    # said in the record's notes, in the words of the cleaning step, as for the JSON records.
+    removed: dict[str, list[str]] = {"question_text": [], "answer_text": [], "errata": []}
+    question_text = html_to_text(_raw(text_deposit, "TEXTE_DEPOT"), removed["question_text"]) or None
     answer_raw = _raw(root, "REPONSE/TEXTE_REPONSE")
-    answer_text = (transcript_to_text(answer_raw) if oral else html_to_text(answer_raw)) or None
+    convert = transcript_to_text if oral else html_to_text
+    answer_text = convert(answer_raw, removed["answer_text"]) or None
+    errata = _legacy_errata(root, removed["errata"])
     answer_date = _date(root, "REPONSE/DATE_JO_REPONSE", "date de la réponse")
 
     author_elem = root.find("AUTEUR")
@@ -253,13 +258,16 @@ def question_from_legacy(root: Element, source_name: str, source_raw: str) -> Qu
         signal_date=_date(signal, "DATE_DEPOT_SIGNAL", "date de signalement")
         or _date(signal, "DATE_JO", "date de signalement"),
         renewal_dates=tuple(sorted(renewals)),
-        errata=_legacy_errata(root),
+        errata=errata,
         url=question_url(legislature, qtype, number),
         mandate_ref=_ref("PM", _attr(author_elem, "ID_MANDAT")),
         group_ref=_ref("PO", _text(group, "ID_GROUPE")),
         source_format=FORMAT,
         source_name=source_name,
         source_raw=source_raw,
+        source_notes=tuple(
+            controls_note(found, FIELD_LABELS[name]) for name, found in removed.items() if found
+        ),
     )
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from qe_desktop.dates import parse_date
 from qe_desktop.importers.an_json import closure_status, question_url
+from qe_desktop.importers.clean import controls_note
 from qe_desktop.importers.html_text import html_to_text
 from qe_desktop.importers.sources import Source
 from qe_desktop.model import ParsedItem, Question, QuestionType, Rejection, Status
@@ -846,8 +847,9 @@ def parse_text(text: str, source_name: str, basename: str, raw: str | None = Non
     layout may leave out; ``raw`` is stored as ``source_raw`` (default: ``text``).
     """
     raw = text if raw is None else raw
+    removed: list[str] = []  # control characters the HTML conversion takes out: said in the notes
     if _HTML_START.match(text):
-        text = html_to_text(_HTML_CHROME.sub("\n", text))
+        text = html_to_text(_HTML_CHROME.sub("\n", text), removed)
     lines = _prepare_lines(text)
     tail_abbrev = _drop_fiche_tail(lines)
     try:
@@ -933,6 +935,7 @@ def parse_text(text: str, source_name: str, basename: str, raw: str | None = Non
         source_format=FORMAT,
         source_name=source_name,
         source_raw=raw,
+        source_notes=(controls_note(removed, "la page enregistrée"),) if removed else (),
     )
 
 

@@ -97,6 +97,19 @@ def test_legacy_errata_closure_and_first_circonscription(tmp_path: Path) -> None
     assert q.signal_date == "2014-04-02"
 
 
+def test_legacy_controls_taken_out_of_the_texts_are_said(tmp_path: Path) -> None:
+    text = _legacy(
+        ("interroge M. le ministre", "interroge\x7f M. le ministre"),
+        ("Les données relatives", "Les\x7f\x7f données relatives"),
+    )
+    q = one_question(_parse(_write(tmp_path, text)))
+    assert "\x7f" not in (q.question_text or "") + (q.answer_text or "")
+    assert len(q.source_notes) == 2
+    assert "texte de la question" in q.source_notes[0]
+    assert "texte de la réponse" in q.source_notes[1]
+    assert one_question(_parse(LEGACY)).source_notes == ()
+
+
 @pytest.mark.parametrize(
     ("code", "label", "status"),
     [("RET", "Retrait", "withdrawn"), ("FM", "Fin de mandat", "lapsed"), ("CAD", "Caducité", "lapsed")],

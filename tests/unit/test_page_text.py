@@ -531,6 +531,16 @@ def test_html_page_gives_the_same_record_as_its_text(tmp_path: Path) -> None:
     assert from_html.source_raw == page  # the HTML as read, for re-processing
 
 
+def test_controls_taken_out_of_an_html_page_are_said(tmp_path: Path) -> None:
+    text_path = PAGES / "13-101851QE.txt"
+    page = _html_page(text_path.read_text(encoding="utf-8")).replace("Kazakhstan", "Kazakh\x7fstan", 1)
+    from_html = _question(_write(tmp_path, "13-101851QE.htm", page))
+    assert not any("\x7f" in str(value) for value in from_html.record().values())
+    assert "Kazakhstan" in str(from_html.record())
+    assert len(from_html.source_notes) == 1
+    assert "la page enregistrée" in from_html.source_notes[0]
+
+
 def test_html_table_page_fiche_layout(tmp_path: Path) -> None:
     text_path = PAGES / "12-72504QE.txt"
     rows = []
