@@ -242,8 +242,10 @@ def _question(run: SmokeRun) -> Question:
 
 Step = Callable[[SmokeRun], str]
 
-#: Errors that carry their own French message (any other is a bug: its traceback goes to the log).
+#: Errors that carry their own French message, a step's own failure first (any other is a bug:
+#: its traceback goes to the log).
 KNOWN_ERRORS: tuple[type[Exception], ...] = (
+    SmokeFailure,
     StoreError,
     SearchIndexError,
     DataFolderError,
@@ -299,12 +301,7 @@ def run_smoke_test(data_dir: Path | None = None) -> int:
                 t = time.monotonic()
                 try:
                     detail = step(run)
-                except SmokeFailure as exc:
-                    log.error("Contrôle : échec à l'étape « %s » : %s", name, exc)
-                    _say(f"Échec à l'étape « {name} » : {exc}", error=True)
-                    _show_log(paths, temporary=data_dir is None)
-                    return 1
-                except KNOWN_ERRORS as exc:  # a data folder or a file the app itself says what is wrong with
+                except KNOWN_ERRORS as exc:
                     log.error("Contrôle : échec à l'étape « %s » : %s", name, exc)
                     _say(f"Échec à l'étape « {name} » : {exc}", error=True)
                     _show_log(paths, temporary=data_dir is None)

@@ -199,8 +199,9 @@ def build(
     numbering = _Numbering()
     questions: list[ExportQuestion] = []
     used_colours: set[int] = set()
-    total = len(uids)
-    for done, uid in enumerate(dict.fromkeys(uids), start=1):
+    ordered = list(dict.fromkeys(uids))  # a question given twice is exported once
+    total = len(ordered)
+    for done, uid in enumerate(ordered, start=1):
         if cancelled():
             raise Cancelled
         q = found[uid]

@@ -19,7 +19,7 @@ import csv
 import gc
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -268,7 +268,6 @@ class Stats:
     not_found: int = 0
     #: Questions of the set that are not written questions (au Gouvernement, orales): left out.
     left_out: int = 0
-    sources: Mapping[str, str] = field(default_factory=dict)
 
     def record(self) -> dict[str, object]:
         return {
@@ -369,10 +368,6 @@ def compute(
         groups.sort(key=lambda g: g.label, reverse=True)
     else:
         groups.sort(key=lambda g: (-g.questions, fold(g.label)))
-    sources: dict[str, str] = {}
-    if equivalences and by == "ministere":
-        for eq in equivalences.values():
-            sources[eq.name] = eq.source
     return Stats(
         by=by,
         total=_line("Ensemble", rows, table),
@@ -382,7 +377,6 @@ def compute(
         grouped_names=bool(equivalences) and by == "ministere",
         not_found=not_found,
         left_out=left_out,
-        sources=sources,
     )
 
 

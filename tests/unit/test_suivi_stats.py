@@ -80,7 +80,8 @@ def test_equivalences_put_successive_names_on_one_line(store: CorpusStore) -> No
     assert travail.names == ("Emploi et solidarité", "Travail, plein emploi et insertion")
     assert travail.median_days == pytest.approx(36.5)
     assert travail.within_two_months == 1
-    assert "décret du 4 juin 1997" in stats.sources["emploi et solidarité"]
+    sources = {e.name: e.source for e in load_equivalences().values()}
+    assert "décret du 4 juin 1997" in sources["emploi et solidarité"]
 
 
 def test_per_year_newest_first_and_unknown(store: CorpusStore) -> None:
