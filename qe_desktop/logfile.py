@@ -54,8 +54,8 @@ def _handler(target: str) -> RotatingFileHandler | None:
 
 
 def log_path() -> Path | None:
-    """The file the log goes to, None before :func:`configure_logging`."""
-    for handler in log.handlers:
+    """The file the log goes to (the one configured last), None before :func:`configure_logging`."""
+    for handler in reversed(log.handlers):
         if isinstance(handler, RotatingFileHandler):
             return Path(handler.baseFilename)
     return None

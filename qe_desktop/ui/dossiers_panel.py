@@ -366,8 +366,6 @@ class DossiersPanel(QWidget):
     edit_requested = Signal(object, str)
     #: Open this question in the reader (uid).
     question_opened = Signal(str)
-    #: The dossier chosen changed (its id, '' for none).
-    dossier_chosen = Signal(str)
     #: Export this dossier (the Dossier).
     export_requested = Signal(object)
 
@@ -377,6 +375,7 @@ class DossiersPanel(QWidget):
         self.reads = reads
         #: A dossier just asked for: chosen once it is saved.
         self._pending_choice: str | None = None
+        self._reloading = False
 
         self.new_button = _button("Nouveau…", "Créer un dossier", "dossier_new")
         self.rename_button = _button("Renommer…", "Renommer le dossier choisi", "dossier_rename")
@@ -488,9 +487,14 @@ class DossiersPanel(QWidget):
         if row is None and self.list_model.dossiers:
             row = 0
         if row is not None:
-            self.list.selectionModel().setCurrentIndex(
-                self.list_model.index(row, 0), self.list.selectionModel().SelectionFlag.ClearAndSelect
-            )
+            # Shown once, below (the row's change would show it too: its items read twice).
+            self._reloading = True
+            try:
+                self.list.selectionModel().setCurrentIndex(
+                    self.list_model.index(row, 0), self.list.selectionModel().SelectionFlag.ClearAndSelect
+                )
+            finally:
+                self._reloading = False
         self.show_dossier(self.list_model.dossiers[row] if row is not None else None)
 
     def show_dossier(self, dossier: Dossier | None) -> None:
@@ -547,6 +551,8 @@ class DossiersPanel(QWidget):
             self.export_requested.emit(dossier)
 
     def on_list_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._reloading:
+            return
         dossier = self.list_model.dossiers[current.row()] if current.isValid() else None
         if (
             dossier is not None
@@ -555,7 +561,6 @@ class DossiersPanel(QWidget):
         ):
             self.items.clearSelection()
         self.show_dossier(dossier)
-        self.dossier_chosen.emit(dossier.id if dossier is not None else "")
 
     def on_items_activated(self, index: QModelIndex) -> None:
         uid = self.items_model.uid_at(index.row())

@@ -766,8 +766,6 @@ class Suivi(QObject):
         #: What changed since the last look, for the questions marked in the view (this session).
         self.marks: dict[str, str] = {}
         self.last: SuiviLoaded | None = None
-        self.last_changes: SuiviChanges | None = None
-        self.dialog: DeputiesDialog | None = None
         self._notices: set[str] = set()
 
         self.dock = QDockWidget("Suivi", window)
@@ -841,7 +839,6 @@ class Suivi(QObject):
         self.last = loaded
         changes = loaded.changes
         if not changes.empty:
-            self.last_changes = changes
             for uid in changes.uids:
                 self.marks[uid] = changes.why(uid)
             self.show_changes(changes)
@@ -875,7 +872,6 @@ class Suivi(QObject):
         dialog = DeputiesDialog(self.jobs, s.my_deputies, s.session_cap, self.window)
         dialog.accepted.connect(lambda: self.on_dialog_accepted(dialog))
         dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
         dialog.open()
         return dialog
 

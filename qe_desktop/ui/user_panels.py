@@ -33,7 +33,7 @@ from qe_desktop.ui.annotations_panel import AnnotationsPanel
 from qe_desktop.ui.dossiers_panel import DossiersPanel
 from qe_desktop.ui.export_dialog import ExportChoice
 from qe_desktop.ui.saved_searches import SavedSearchesPanel
-from qe_desktop.ui.user_reads import AnnotationsFound, ExportDone, NewsFound, UserReads, UserWorkJobs
+from qe_desktop.ui.user_reads import AnnotationsFound, ExportDone, NewsFound, UserWorkJobs
 from qe_desktop.ui.user_writer import UserState
 from qe_desktop.ui.workers import CorpusState, OperationDone
 
@@ -49,14 +49,13 @@ class UserPanels(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.reads = UserReads(window.paths)
+        self.reads = window.user_reads  # the GUI thread's one view of user.sqlite and corpus.sqlite
         self.jobs = UserWorkJobs(window.paths, self)
         self.jobs.annotations_found.connect(self.on_jobs_annotations_found)
         self.jobs.news_found.connect(self.on_jobs_news_found)
         self.jobs.exported.connect(self.on_jobs_exported)
         #: The annotation to scroll to once its question is shown (a click in the panel).
         self.pending_scroll: str | None = None
-        self.last_export: ExportDone | None = None
         self.import_report: QMessageBox | None = None
         self._choices_due = False  # the filters' choices must be read again (tags, dossiers…)
         self._build_docks()
@@ -171,8 +170,7 @@ class UserPanels(QObject):
         self.searches.save_requested.connect(lambda: self.save_search())
 
     def shutdown(self) -> None:
-        self.jobs.shutdown()
-        self.reads.close()
+        self.jobs.shutdown()  # the window closes its user_reads
 
     # -- reading again --
 
@@ -307,7 +305,7 @@ class UserPanels(QObject):
         """Fill ``menu`` with the dossiers (and « Nouveau dossier… ») to add ``uids`` to."""
         menu.clear()
         chosen = tuple(uids)
-        for dossier in self.reads.dossiers():
+        for dossier in self.dossiers.list_model.dossiers:  # as last read (after every edit)
             action = menu.addAction(dossier.name)
             action.setData(dossier.id)
             already = all(uid in dossier.items for uid in chosen)
@@ -454,7 +452,6 @@ class UserPanels(QObject):
         self.jobs.export(path, dossier_id)
 
     def on_jobs_exported(self, done: ExportDone) -> None:
-        self.last_export = done
         if done.error or done.summary is None:
             self.window.show_error(done.error or f"L'export dans « {done.path} » a échoué.")
             return

@@ -224,10 +224,6 @@ class UserReads:
         user = self.user()
         return [] if user is None else user.dossiers()
 
-    def dossier(self, dossier_id: str) -> Dossier | None:
-        user = self.user()
-        return None if user is None else user.dossier(dossier_id)
-
     def dossier_rows(self, uids: Sequence[str]) -> dict[str, DossierItemRow]:
         """The rows of a dossier's questions: their facts and how many annotations each carries."""
         user = self.user()
