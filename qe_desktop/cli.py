@@ -79,9 +79,11 @@ from qe_desktop.suivi.stats import (
     GROUP_TITLES,
     Stats,
     compute,
+    days,
     histogram_label,
     load_equivalences,
     load_table,
+    percent,
 )
 
 
@@ -1369,14 +1371,6 @@ def cmd_suivi(args: argparse.Namespace) -> int:
     return 0
 
 
-def _percent(share: float) -> str:
-    return f"{round(100 * share)} %"
-
-
-def _days_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} j"
-
-
 def format_stats(stats: Stats, table_label: str) -> str:
     """The statistics as a French text table."""
     header = f"{table_label:<48} {'Questions':>9} {'Répondues':>9} {'Médiane':>8} {'9e déc.':>8} {'≤ 2 mois':>8} {'En attente':>10}  Plus ancienne en attente"
@@ -1389,8 +1383,8 @@ def format_stats(stats: Stats, table_label: str) -> str:
             else ""
         )
         lines.append(
-            f"{label:<48} {g.questions:>9} {_percent(g.answered_share):>9} {_days_text(g.median_days):>8} "
-            f"{_days_text(g.p90_days):>8} {_percent(g.within_two_months_share):>8} {g.waiting:>10}  {oldest}"
+            f"{label:<48} {g.questions:>9} {percent(g.answered_share):>9} {days(g.median_days):>8} "
+            f"{days(g.p90_days):>8} {percent(g.within_two_months_share):>8} {g.waiting:>10}  {oldest}"
         )
     lines.append("")
     lines.append("Délais de réponse :")

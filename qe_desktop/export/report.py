@@ -48,11 +48,9 @@ from qe_desktop.export.pdf import (
 )
 from qe_desktop.jobs import CancelFn, Cancelled, ProgressFn, never_cancelled, no_progress
 from qe_desktop.labels import facet_title, facet_value_label
-from qe_desktop.suivi.stats import GROUP_TITLES, GroupStats, Stats
-from qe_desktop.typography import NBSP
+from qe_desktop.suivi.stats import GROUP_TITLES, Stats, cells, number, summary
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
-NNBSP = "\u202f"
 
 #: The table's columns after the line's name: (title, tooltip).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -64,59 +62,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("En attente", "Questions sans réponse, ni retirées ni caduques"),
     ("Plus ancienne en attente", "Date de publication de la plus ancienne question en attente"),
 )
-
-
-def number(value: int) -> str:
-    """1 234 (narrow no-break space between thousands, as French typography wants)."""
-    return f"{value:,}".replace(",", NNBSP)
-
-
-def percent(share: float) -> str:
-    """0.4567 -> « 45,7 % »."""
-    return f"{share * 100:.1f}".replace(".", ",") + f"{NNBSP}%"
-
-
-def days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}{NBSP}j"
-
-
-def cells(group: GroupStats) -> tuple[str, ...]:
-    """The figures of one line as the view and the report write them (in :data:`COLUMNS` order)."""
-    return (
-        number(group.questions),
-        percent(group.answered_share),
-        days(group.median_days),
-        days(group.p90_days),
-        percent(group.within_two_months_share),
-        number(group.waiting),
-        format_date_fr(group.oldest_waiting_date) if group.oldest_waiting_date else "",
-    )
-
-
-def summary(stats: Stats) -> str:
-    """One sentence of the whole set's figures."""
-    t = stats.total
-    left_out = ""
-    if stats.left_out:
-        n = stats.left_out
-        left_out = (
-            f" {number(n)} question{'s' if n > 1 else ''} au Gouvernement ou orale{'s' if n > 1 else ''} "
-            f"laissée{'s' if n > 1 else ''} de côté (réponse en séance : pas de délai à mesurer)."
-        )
-    if not t.questions:
-        return "Aucune question écrite." + left_out
-    text = (
-        f"{number(t.questions)} question{'s' if t.questions > 1 else ''} écrite{'s' if t.questions > 1 else ''}, "
-        f"{percent(t.answered_share)} "
-        f"répondues ({percent(t.within_two_months_share)} dans les deux mois)"
-    )
-    if t.median_days is not None:
-        text += f", délai médian {days(t.median_days)}, 9e décile {days(t.p90_days)}"
-    if t.waiting:
-        text += f" ; {number(t.waiting)} en attente"
-        if t.oldest_waiting_date:
-            text += f", la plus ancienne publiée le {format_date_fr(t.oldest_waiting_date)}"
-    return text + "." + left_out
 
 
 @dataclass(frozen=True, slots=True)

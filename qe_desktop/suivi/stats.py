@@ -26,10 +26,12 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from qe_desktop.dates import format_date_fr
 from qe_desktop.labels import capitalised
 from qe_desktop.paths import resources_dir
 from qe_desktop.search.analysis import fold
 from qe_desktop.store import CorpusStore
+from qe_desktop.typography import NBSP, NNBSP
 
 GroupBy = Literal["ministere", "rubrique", "annee"]
 GROUP_BYS: tuple[GroupBy, ...] = ("ministere", "rubrique", "annee")
@@ -442,3 +444,59 @@ def _per_month(table: StatsTable, rows: npt.NDArray[np.intp]) -> tuple[tuple[str
     first = int(months.min())
     counts = np.bincount(months - first)
     return tuple((str(np.datetime64(first + i, "M")), int(n)) for i, n in enumerate(counts))
+
+
+# -- the figures in French, as the view, the report and the command line write them ---------
+
+
+def number(value: int) -> str:
+    """1 234 (narrow no-break space between thousands, as French typography wants)."""
+    return f"{value:,}".replace(",", NNBSP)
+
+
+def percent(share: float) -> str:
+    """0.4567 -> « 45,7 % »."""
+    return f"{share * 100:.1f}".replace(".", ",") + f"{NNBSP}%"
+
+
+def days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}{NBSP}j"
+
+
+def cells(group: GroupStats) -> tuple[str, ...]:
+    """The figures of one line as the view and the report write them (in :data:`COLUMNS` order)."""
+    return (
+        number(group.questions),
+        percent(group.answered_share),
+        days(group.median_days),
+        days(group.p90_days),
+        percent(group.within_two_months_share),
+        number(group.waiting),
+        format_date_fr(group.oldest_waiting_date) if group.oldest_waiting_date else "",
+    )
+
+
+def summary(stats: Stats) -> str:
+    """One sentence of the whole set's figures."""
+    t = stats.total
+    left_out = ""
+    if stats.left_out:
+        n = stats.left_out
+        left_out = (
+            f" {number(n)} question{'s' if n > 1 else ''} au Gouvernement ou orale{'s' if n > 1 else ''} "
+            f"laissée{'s' if n > 1 else ''} de côté (réponse en séance : pas de délai à mesurer)."
+        )
+    if not t.questions:
+        return "Aucune question écrite." + left_out
+    text = (
+        f"{number(t.questions)} question{'s' if t.questions > 1 else ''} écrite{'s' if t.questions > 1 else ''}, "
+        f"{percent(t.answered_share)} "
+        f"répondues ({percent(t.within_two_months_share)} dans les deux mois)"
+    )
+    if t.median_days is not None:
+        text += f", délai médian {days(t.median_days)}, 9e décile {days(t.p90_days)}"
+    if t.waiting:
+        text += f" ; {number(t.waiting)} en attente"
+        if t.oldest_waiting_date:
+            text += f", la plus ancienne publiée le {format_date_fr(t.oldest_waiting_date)}"
+    return text + "." + left_out

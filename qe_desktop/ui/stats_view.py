@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 )
 
 from qe_desktop.export.charts import charts, svg_bytes
-from qe_desktop.export.report import COLUMNS, StatsReport, cells, covers_text, summary, write_report
+from qe_desktop.export.report import COLUMNS, StatsReport, covers_text, write_report
 from qe_desktop.model import SearchRequest
 from qe_desktop.paths import DataPaths, resources_dir
 from qe_desktop.search.index import SearchIndex
@@ -69,9 +69,11 @@ from qe_desktop.suivi.stats import (
     GroupStats,
     Stats,
     StatsTable,
+    cells,
     compute,
     load_equivalences,
     load_table,
+    summary,
 )
 from qe_desktop.ui.workers import Job, ReadConnections, user_message
 

@@ -8,10 +8,9 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from qe_desktop.export.report import cells
 from qe_desktop.model import SearchRequest
 from qe_desktop.store import CorpusStore
-from qe_desktop.suivi.stats import Stats, compute, load_equivalences, load_table
+from qe_desktop.suivi.stats import Stats, cells, compute, load_equivalences, load_table
 from qe_desktop.ui.main_window import MainWindow
 from qe_desktop.ui.stats_view import StatsDone
 

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from qe_desktop.export.charts import charts, svg_bytes
 from qe_desktop.export.content import ExportError
-from qe_desktop.export.report import StatsReport, cells, covers_text, percent, summary, write_report
+from qe_desktop.export.report import StatsReport, covers_text, write_report
 from qe_desktop.store import CorpusStore
-from qe_desktop.suivi.stats import compute, load_equivalences, load_table
+from qe_desktop.suivi.stats import cells, compute, load_equivalences, load_table, percent, summary
 
 
 def _text(path: Path) -> str:
