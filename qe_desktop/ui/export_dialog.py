@@ -96,9 +96,11 @@ class ExportJobs(QObject):
                 pages = preview(self.paths, request, cancelled=lambda: token != self.preview_token)
             except Cancelled:
                 return
-            except (ExportError, Exception) as exc:
-                message = str(exc) if isinstance(exc, ExportError) else user_message(exc, self.paths)
-                self.previewed.emit(token, None, message)
+            except ExportError as exc:
+                self.previewed.emit(token, None, str(exc))
+                return
+            except Exception as exc:
+                self.previewed.emit(token, None, user_message(exc, self.paths))
                 return
             self.previewed.emit(token, pages, None)
 
@@ -452,7 +454,7 @@ class ExportDialog(QDialog):
         self.last_done = done
         if done is None:
             self.message.setText(
-                f'<span style="color:#b42318">{error}</span>'
+                f'<span style="color:#b42318">{html.escape(error)}</span>'
                 if error
                 else "Export annulé : aucun fichier écrit."
             )

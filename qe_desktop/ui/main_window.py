@@ -681,6 +681,8 @@ class MainWindow(QMainWindow):
         self.writes.progressed.connect(self.on_writes_progressed)
         self.writes.operation_finished.connect(self.on_writes_operation_finished)
         self.user_writes.operation_finished.connect(self.on_user_writes_operation_finished)
+        # Only long operations have a title (an import of annotations): said while it runs.
+        self.user_writes.operation_started.connect(self.statusBar().showMessage)
         self.user_ready.connect(self.on_user_ready)
         self.user_changed.connect(self.on_user_changed)
         self.reader.annotation_clicked.connect(self.annotation_selected)

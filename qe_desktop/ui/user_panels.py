@@ -485,6 +485,7 @@ class UserPanels(QObject):
     def on_window_user_imported(self, done: OperationDone) -> None:
         """The report of an import of annotations (or why it was refused) in a dialog."""
         w = self.window
+        w.statusBar().clearMessage()  # « Import des annotations de … » said while it ran
         if done.error:
             box = QMessageBox(QMessageBox.Icon.Warning, "Import des annotations", done.error, parent=w)
         else:
